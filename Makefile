@@ -1,0 +1,34 @@
+# The two set-up commands of the README: `make demo` and `make test`. Both create or reuse
+# .venv and install what they need; nothing is installed by hand.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+UPRLENS := $(VENV)/bin/uprlens
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared/data
+
+.PHONY: demo test lint eval bench train install clean-store
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test,embed]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(UPRLENS) ingest --bundled
+	$(UPRLENS) audit --sur CHN --cycle 3
+
+test: $(STAMP)
+	$(PY) -m ruff check src tests scripts
+	$(PY) -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check src tests scripts
+
+clean-store:
+	rm -f .uprlens/uprlens.db .uprlens/uprlens.db-wal .uprlens/uprlens.db-shm

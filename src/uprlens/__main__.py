@@ -1,0 +1,3 @@
+from uprlens.cli import app
+
+app()

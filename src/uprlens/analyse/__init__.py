@@ -1,0 +1,5 @@
+"""Analyses over the store: records in, pandas DataFrames and plain dataclasses out."""
+
+from uprlens.analyse.headline import Headline, headline
+
+__all__ = ["Headline", "headline"]

@@ -1,0 +1,355 @@
+"""The ``uprlens`` command line. Each command is one library call plus error mapping."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from uprlens.errors import UprlensError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Audit the recommendations of the UN Universal Periodic Review.",
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+_state: dict[str, Any] = {"db": None, "debug": False}
+
+T = TypeVar("T")
+
+
+def _fail(exc: BaseException) -> None:
+    if _state["debug"]:
+        raise exc
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _run(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except UprlensError as exc:
+        _fail(exc)
+        raise  # unreachable: _fail exits
+    except KeyboardInterrupt:
+        err_console.print("interrupted; the store is unchanged by the unfinished step")
+        raise typer.Exit(130) from None
+
+
+def _db_path() -> Path:
+    from uprlens.store import default_db_path
+
+    return Path(_state["db"]) if _state["db"] else default_db_path()
+
+
+def _store(readonly: bool = False) -> Any:
+    from uprlens.store import Store
+
+    return _run(lambda: Store(_db_path(), readonly=readonly))
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Store file. Default: $UPRLENS_DB, else the nearest .uprlens/uprlens.db "
+            "above the working directory, else ./.uprlens/uprlens.db.",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    _state["db"] = db
+    _state["debug"] = debug
+
+
+def _parse_map(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        if "=" not in item:
+            _fail(UprlensError(f"--map takes COLUMN=FIELD, got {item!r}"))
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files to import.")] = None,
+    bundled: Annotated[
+        bool, typer.Option("--bundled", help="Import the China data shipped with uprlens.")
+    ] = False,
+    sur: Annotated[
+        str | None, typer.Option(help="State under Review, for files that do not name it.")
+    ] = None,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Column mapping COLUMN=FIELD for tables (repeatable)."),
+    ] = None,
+) -> None:
+    """Import documents and exports into the store; the kind is detected from the content.
+
+    Every file is read completely before anything is written, and all files land in one
+    transaction: on any error the store is unchanged. Re-importing changes nothing.
+
+    Example: uprlens ingest ../shared/data/ohchr/CHN_2018_s31_c3.docx
+    """
+    from uprlens.ingest.bundled import bundled_sources
+
+    todo: list[tuple[Path, dict[str, Any]]] = []
+    if bundled:
+        todo += bundled_sources()
+    options: dict[str, Any] = {}
+    if sur:
+        options["sur"] = sur
+    if column_map:
+        options["column_map"] = _parse_map(column_map)
+    todo += [(p, dict(options)) for p in paths or []]
+    if not todo:
+        _fail(UprlensError("nothing to import: give FILE paths or --bundled"))
+    store = _store()
+    batches = []
+    experts: list[tuple[Path, list[Any]]] = []
+    with _progress() as progress:
+        task = progress.add_task("reading", total=len(todo))
+        for path, opts in todo:
+            progress.update(task, description=f"reading {path.name}")
+            kind_batches, kind_experts = _run(lambda p=path, o=opts: _read(p, o))
+            batches += kind_batches
+            if kind_experts:
+                experts.append((path, kind_experts))
+            progress.advance(task)
+        task2 = progress.add_task("storing", total=len(batches))
+        report = _run(
+            lambda: store.import_batches(batches, progress=lambda _b: progress.advance(task2))
+        )
+    for change in report.changes:
+        if change.status != "unchanged":
+            console.print(change.describe(), highlight=False)
+    for path, entries in experts:
+        rep = _run(lambda p=path, e=entries: store.import_experts(e, file=str(p)))
+        console.print(
+            f"expert catalogue: {len(entries)} entries from {path.name}, "
+            f"{rep.changes[0].added[0]} new",
+            highlight=False,
+        )
+    console.print(report.summary(), highlight=False)
+
+
+def _read(path: Path, opts: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    from uprlens.ingest import read_any, read_experts_any, sniff
+
+    kind = sniff(path)
+    if kind == "expert_catalogue":
+        return [], read_experts_any(path, **opts)
+    return read_any(path, **opts), []
+
+
+@app.command()
+def reviews() -> None:
+    """List the reviews in the store with their headline numbers (unit: paragraph).
+
+    Example: uprlens reviews
+    """
+    store = _store(readonly=True)
+    rows = _run(store.reviews)
+    table = Table(title=f"Reviews in {_db_path()}")
+    for col in ("review", "state", "session", "year", "report", "source(s)", "recs", "supp.",
+                "noted", "other", "states"):
+        table.add_column(col)
+    for r in rows:
+        other = (r["supported_in_part"] or 0) + (r["no_position"] or 0)
+        table.add_row(
+            r["id"], r["sur_name"], str(r["session"] or ""), str(r["year"] or ""),
+            r["wg_report"] or "", r["sources"] or "", str(r["recommendations"]),
+            str(r["supported"] or 0), str(r["noted"] or 0), str(other),
+            str(r["recommending_states"]),
+        )
+    console.print(table)
+    if not rows:
+        console.print("The store is empty: `uprlens ingest FILE` or `make demo`.")
+
+
+@app.command()
+def show(
+    rec_id: Annotated[str, typer.Argument(help="Recommendation id, e.g. CHN-c3-28.12")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one recommendation: text, states, position, labels, provenance.
+
+    Example: uprlens show CHN-c3-28.12
+    """
+    from uprlens.lexicons.states import registry
+
+    store = _store(readonly=True)
+    rec = _run(lambda: store.recommendation(rec_id))
+    if as_json:
+        console.print_json(json.dumps(rec, default=str, ensure_ascii=False))
+        return
+    reg = registry()
+    console.print(f"[bold]{rec['id']}[/]  ({rec['source_kind']}; {rec['review_id']})")
+    console.print(rec["text"], highlight=False)
+    for part in rec["parts"] if rec["n_parts"] > 1 else []:
+        names = ", ".join(reg.name(s) for s in part["states"])
+        console.print(f"  part {part['part']}: {part['text']}  [dim]({names})[/]", highlight=False)
+    names = "; ".join(reg.name(s) for s in rec["states"].split("; ") if s)
+    console.print(f"[bold]states[/]: {names or '(unattributed)'}", highlight=False)
+    pos = rec["position"] or "unknown"
+    if rec["position_qualifier"]:
+        pos += f" — “{rec['position_qualifier']}”"
+    console.print(f"[bold]position[/]: {pos}", highlight=False)
+    if rec["position_source"]:
+        console.print(f"[bold]position source[/]: {rec['position_source']}", highlight=False)
+    for scheme, values in rec["tags"].items():
+        console.print(f"[bold]{scheme}[/]: {'; '.join(values)}", highlight=False)
+    for lab in rec["human_labels"]:
+        where = f" part {lab['part']}" if lab["part"] else ""
+        console.print(
+            f"[bold]human {lab['label']}[/]{where}: {lab['value']} ({lab['source']})",
+            highlight=False,
+        )
+    for lab in rec["machine_labels"]:
+        console.print(
+            f"[bold]machine {lab['label']}[/]: {lab['value']} "
+            f"(by {lab['decided_by']}, {lab['score']:.2f}, v{lab['classifier_version']})",
+            highlight=False,
+        )
+    prov = rec["file"]
+    if rec["page"]:
+        prov += f", page {rec['page']}"
+    if rec["row"]:
+        prov += f", row {rec['row']}"
+    if rec["locator"]:
+        prov += f", {rec['locator']}"
+    console.print(f"[bold]provenance[/]: {prov}", highlight=False)
+    if rec["other_sources"]:
+        console.print(f"[dim]also in: {', '.join(rec['other_sources'])}[/]")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words that must all occur (word* = prefix).")],
+    sur: Annotated[str | None, typer.Option(help="State under Review (ISO3).")] = None,
+    cycle: Annotated[int | None, typer.Option(help="UPR cycle.")] = None,
+    position: Annotated[
+        str | None, typer.Option(help="supported | noted | supported_in_part | pending")
+    ] = None,
+    state: Annotated[str | None, typer.Option(help="Recommending state (ISO3 or name).")] = None,
+    limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Full-text search over every recommendation in the store.
+
+    Example: uprlens search "death penalty" --sur CHN --position noted
+    """
+    from uprlens.lexicons.states import registry
+
+    iso = None
+    if state:
+        iso = registry().lookup(state)
+        if iso is None:
+            _fail(UprlensError(f"unknown state {state!r}"))
+    store = _store(readonly=True)
+    rows = _run(
+        lambda: store.search(
+            query, sur=sur, cycle=cycle, position=position, state=iso, limit=limit
+        )
+    )
+    if as_json:
+        console.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} results for {query!r}")
+    for col in ("id", "position", "states", "text"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["id"], r["position"] or "", r["states"], r["text"])
+    console.print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv | xlsx | json | parquet")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")] = None,
+    sur: Annotated[str | None, typer.Option(help="State under Review (ISO3).")] = None,
+    cycle: Annotated[int | None, typer.Option(help="UPR cycle.")] = None,
+    primary_only: Annotated[
+        bool, typer.Option("--primary-only", help="Only each review's authoritative source.")
+    ] = False,
+) -> None:
+    """Export recommendations with their labels.
+
+    Example: uprlens export --format xlsx --sur CHN -o china.xlsx
+    """
+    from uprlens.present.export import export_rows, recommendations_frame
+
+    store = _store(readonly=True)
+    frame = _run(
+        lambda: recommendations_frame(store, sur=sur, cycle=cycle, primary_only=primary_only)
+    )
+    text = _run(lambda: export_rows(frame, fmt, output))
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        err_console.print(f"wrote {len(frame)} rows to {output}")
+
+
+@app.command()
+def audit(
+    sur: Annotated[str, typer.Option(help="State under Review (ISO3 or name).")],
+    cycle: Annotated[int, typer.Option(help="UPR cycle.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Audit one review: the headline, counted per paragraph and per (recommendation, state).
+
+    Example: uprlens audit --sur CHN --cycle 3
+    """
+    from uprlens.analyse import headline
+    from uprlens.lexicons.states import registry
+
+    iso = registry().lookup(sur) or sur.upper()
+    store = _store(readonly=True)
+    h = _run(lambda: headline(store, iso, cycle))
+    if as_json:
+        console.print_json(json.dumps(h.as_dict(), ensure_ascii=False))
+        return
+    title = f"{h.sur_name}, cycle {h.cycle}"
+    if h.year:
+        title += f" ({h.year}"
+        title += f", session {h.session})" if h.session else ")"
+    console.print(f"[bold]{title}[/]" + (f"  {h.wg_report}" if h.wg_report else ""))
+    console.print(f"source: {h.source}" + (f" (also: {', '.join(h.other_sources)})"
+                                           if h.other_sources else ""), highlight=False)
+    table = Table()
+    table.add_column("")
+    table.add_column("per paragraph", justify="right")
+    table.add_column("per (recommendation, state)", justify="right")
+    table.add_row("recommendations", str(h.paragraphs), str(h.pairs))
+    for pos in ("supported", "supported_in_part", "noted", "pending", "unknown"):
+        a, b = h.positions.get(pos, 0), h.positions_pairs.get(pos, 0)
+        if a or b:
+            table.add_row(f"  {pos}", str(a), str(b))
+    table.add_row("recommending states", str(h.recommending_states), "")
+    console.print(table)

@@ -1,0 +1,1 @@
+"""Presentation: exports, terminal views, HTML reports."""
