@@ -160,11 +160,14 @@ def ingest(
 
 
 def _read(path: Path, opts: dict[str, Any]) -> tuple[list[Any], list[Any]]:
-    from uprlens.ingest import read_any, read_experts_any, sniff
+    """(UPR batches, expert recommendations) of one file; UHRI exports can hold both."""
+    from uprlens.ingest import read_any, read_expert_csv, read_uhri, read_uhri_experts, sniff
 
     kind = sniff(path)
-    if kind == "expert_catalogue":
-        return [], read_experts_any(path, **opts)
+    if kind == "expert_csv":
+        return [], read_expert_csv(path, **opts)
+    if kind == "uhri":
+        return read_uhri(path, **opts), read_uhri_experts(path, **opts)
     return read_any(path, **opts), []
 
 
@@ -177,9 +180,12 @@ def reviews() -> None:
     store = _store(readonly=True)
     rows = _run(store.reviews)
     table = Table(title=f"Reviews in {_db_path()}")
-    for col in ("review", "state", "session", "year", "report", "source(s)", "recs", "supp.",
-                "noted", "other", "states"):
+    table.add_column("review", no_wrap=True)
+    table.add_column("state under review")
+    for col in ("sess.", "year", "WG report", "sources"):
         table.add_column(col)
+    for col in ("recs", "supp.", "noted", "other", "states"):
+        table.add_column(col, justify="right")
     for r in rows:
         other = (r["supported_in_part"] or 0) + (r["no_position"] or 0)
         table.add_row(

@@ -35,7 +35,7 @@ SOURCE_PRIORITY = {
     "ohchr_matrix": 0,
     "wg_report": 1,
     "uhri": 2,
-    "plain_csv": 3,
+    "uprlens_csv": 3,
     "upr_info": 4,
 }
 
@@ -413,7 +413,7 @@ class Store:
                    sum(r.position='supported') AS supported,
                    sum(r.position='noted') AS noted,
                    sum(r.position='supported_in_part') AS supported_in_part,
-                   sum(r.position IS NULL OR r.position='pending') AS no_position,
+                   sum(r.pk IS NOT NULL AND (r.position IS NULL OR r.position='pending')) AS no_position,
                    (SELECT count(DISTINCT rs.state) FROM recommendation_states rs
                       JOIN recommendations r2 ON r2.pk = rs.recommendation_pk
                      WHERE r2.review_id = v.id AND r2.is_primary=1
