@@ -163,7 +163,7 @@ def _read(path: Path, opts: dict[str, Any]) -> tuple[list[Any], list[Any]]:
     """(UPR batches, expert recommendations) of one file; UHRI exports can hold both."""
     from uprlens.ingest import read_any, read_expert_csv, read_uhri, read_uhri_experts, sniff
 
-    kind = sniff(path)
+    kind = sniff(path, column_map=opts.get("column_map"))
     if kind == "expert_csv":
         return [], read_expert_csv(path, **opts)
     if kind == "uhri":

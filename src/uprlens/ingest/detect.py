@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from uprlens.errors import UnsupportedSource
@@ -36,24 +37,56 @@ _WG_REPORT = re.compile(
 )
 
 
-def _header_kind(header: list[str]) -> str | None:
+def _header_kind(
+    header: list[str], column_map: Mapping[str, str] | None = None, path: str | Path = "-"
+) -> str | None:
+    """The kind whose columns the header has; WrongColumns when it nearly matches one."""
     from uprlens.ingest import experts, plain_csv, uhri, upr_info
+    from uprlens.ingest.tables import normalise_header
 
-    for kind, module in (
+    kinds = (
         ("upr_info", upr_info),
         ("uhri", uhri),
         ("uprlens_csv", plain_csv),
         ("expert_csv", experts),
-    ):
-        try:
-            map_columns(header, required=module.REQUIRED, optional=module.OPTIONAL, path="-")
-        except Exception:
-            continue
-        return kind
+    )
+    for kind, module in kinds:
+        for cmap in ((column_map, None) if column_map else (None,)):
+            try:
+                map_columns(
+                    header, required=module.REQUIRED, optional=module.OPTIONAL,
+                    column_map=cmap, path=path,
+                )
+            except Exception:
+                continue
+            return kind
+    # No kind matches whole. A header that has most of one kind's columns is that kind with
+    # a column missing or renamed: say which, rather than "unknown format".
+    names = {normalise_header(h) for h in header}
+    best: tuple[float, str, object] | None = None
+    for kind, module in kinds:
+        req = module.REQUIRED
+        found = sum(
+            any(normalise_header(s) in names for s in (k, *syn)) for k, syn in req.items()
+        )
+        share = found / len(req)
+        if best is None or share > best[0]:
+            best = (share, kind, module)
+    if best is not None and best[0] >= 0.6:
+        module = best[2]
+        map_columns(
+            header, required=module.REQUIRED, optional=module.OPTIONAL,  # type: ignore[attr-defined]
+            column_map=column_map, path=path, what=f"{best[1].replace('_', ' ')} table",
+        )
     return None
 
 
-def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> str:
+def sniff(
+    path: str | Path,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    column_map: Mapping[str, str] | None = None,
+) -> str:
     """The kind of a file (a key of KINDS), or UnsupportedSource saying what it seems to be."""
     p = check_file(path, limits=limits)
     with p.open("rb") as f:
@@ -66,7 +99,7 @@ def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> str:
             return _docx_kind(p)
         if "xl/workbook.xml" in names:
             table = read_table(p, limits=limits)
-            kind = _header_kind(table.header)
+            kind = _header_kind(table.header, column_map, p)
             if kind is None:
                 raise UnsupportedSource(
                     "an Excel workbook whose first sheet has none of the column sets uprlens "
@@ -93,7 +126,9 @@ def sniff(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> str:
         header = next(csv.reader(io.StringIO(text, newline="")), [])
     except csv.Error:
         header = []
-    kind = _header_kind([h.strip() for h in header]) if len(header) > 1 else None
+    kind = (
+        _header_kind([h.strip() for h in header], column_map, p) if len(header) > 1 else None
+    )
     if kind is None:
         raise UnsupportedSource(
             "not a format uprlens reads: not a PDF, DOCX matrix, XLSX, JSON, Working Group "
@@ -144,7 +179,9 @@ def _json_kind(path: Path, text: str) -> str:
 
 def read_any(path: str | Path, **options: object) -> list[ImportBatch]:
     """Detect the kind of a file by content and read it whole with the matching importer."""
-    kind = sniff(path, **{k: v for k, v in options.items() if k == "limits"})  # type: ignore[arg-type]
+    kind = sniff(
+        path, **{k: v for k, v in options.items() if k in ("limits", "column_map")}  # type: ignore[arg-type]
+    )
     if kind == "ohchr_matrix":
         from uprlens.ingest.matrices import read_matrix
 

@@ -1,0 +1,157 @@
+"""The CLI end to end: what a user types, what they see, and that bad input changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import shared_path
+from uprlens.cli import app
+from uprlens.store import Store
+
+runner = CliRunner()
+
+
+def run(db: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["--db", str(db), *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    code, out = run(db, "ingest", "--bundled")
+    assert code == 0, out
+    return db
+
+
+def test_bundled_demo_headline(demo_db: Path) -> None:
+    code, out = run(demo_db, "audit", "--sur", "CHN", "--cycle", "3", "--json")
+    assert code == 0, out
+    h = json.loads(out)
+    assert h["paragraphs"] == 346
+    assert h["positions"] == {"supported": 284, "noted": 62}
+    assert h["wg_report"] == "A/HRC/40/6"
+    # Every recommending state counted once, from the resolved parentheses of each paragraph.
+    assert h["recommending_states"] == len(
+        {s for r in Store(demo_db).iter_recommendations(sur="CHN", cycle=3, primary_only=True)
+         for s in r["states"].split("; ") if s}
+    )
+    assert h["pairs"] > h["paragraphs"]
+
+
+def test_reviews_show_search_export(demo_db: Path, tmp_path: Path) -> None:
+    code, out = run(demo_db, "reviews")
+    assert code == 0 and "CHN-c3" in out and "CHN-c2" in out
+    code, out = run(demo_db, "show", "CHN-c2-186.1", "--json")
+    rec = json.loads(out)
+    assert code == 0 and len(rec["parts"]) >= 9  # clustered paragraph keeps one part per wording
+    code, out = run(demo_db, "search", "death penalty", "--sur", "CHN", "--cycle", "3", "--json")
+    hits = json.loads(out)
+    assert code == 0 and hits and all("death" in h["text"].lower() for h in hits)
+    code, out = run(demo_db, "search", "death penalty", "--position", "supported", "--json")
+    assert all(h["position"] == "supported" for h in json.loads(out))
+    for fmt in ("csv", "xlsx", "json", "parquet"):
+        target = tmp_path / f"out.{fmt}"
+        code, out = run(demo_db, "export", "--format", fmt, "--sur", "CHN", "-o", str(target))
+        assert code == 0, out
+        assert target.stat().st_size > 1000
+    code, out = run(demo_db, "show", "CHN-c3-99.99")
+    assert code == 1 and "no recommendation" in out
+
+
+def test_reingest_is_idempotent(demo_db: Path) -> None:
+    before = Store(demo_db).counts()
+    code, out = run(demo_db, "ingest", "--bundled")
+    assert code == 0 and "5 unchanged" in out
+    assert Store(demo_db).counts() == before
+
+
+def _bad_files(tmp: Path) -> dict[str, Path]:
+    out: dict[str, Path] = {}
+    out["missing"] = tmp / "nope.csv"
+    (tmp / "empty.csv").write_bytes(b"")
+    out["empty"] = tmp / "empty.csv"
+    (tmp / "wrong.csv").write_text("foo,bar\n1,2\n")
+    out["wrong kind"] = tmp / "wrong.csv"
+    (tmp / "renamed.csv").write_text(
+        "state_under_review,recommendation,recommending_state,reply,action_category,issues,session\n"
+        "China,Ratify the ICCPR,France,Accepted,5,International instruments,17\n"
+    )
+    out["renamed column"] = tmp / "renamed.csv"
+    (tmp / "state.csv").write_text(
+        "state_under_review,recommendation,recommending_state,response,action_category,issues,session\n"
+        "China,Ratify the ICCPR,France,Accepted,5,International instruments,17\n"
+        "China,Ratify CAT,Atlantis,Accepted,5,International instruments,17\n"
+    )
+    out["unknown state"] = tmp / "state.csv"
+    d = docx.Document()
+    d.add_paragraph("Minutes of a meeting")
+    d.save(str(tmp / "letter.docx"))
+    out["docx not a matrix"] = tmp / "letter.docx"
+    (tmp / "trunc.docx").write_bytes((tmp / "letter.docx").read_bytes()[:300])
+    out["truncated"] = tmp / "trunc.docx"
+    return out
+
+
+EXPECTED = {
+    "missing": "not found",
+    "empty": "empty",
+    "wrong kind": "",
+    "renamed column": "missing column(s) 'response'",
+    "unknown state": "Atlantis",
+    "docx not a matrix": "not an OHCHR thematic list",
+    "truncated": "",
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_bad_input_is_one_clear_error_and_changes_nothing(
+    demo_db: Path, tmp_path: Path, case: str
+) -> None:
+    bad = _bad_files(tmp_path)[case]
+    before = Store(demo_db).counts()
+    # A good file beside the bad one must not land either: one transaction for the command.
+    good = shared_path("ohchr", "SVN_2019_s34_c3.docx")
+    code, out = run(demo_db, "ingest", str(good), str(bad))
+    assert code == 1
+    assert out.startswith("error:")
+    assert bad.name in out
+    assert EXPECTED[case].lower() in out.lower()
+    assert "Traceback" not in out
+    assert Store(demo_db).counts() == before
+
+
+def test_unknown_state_names_file_and_row(demo_db: Path, tmp_path: Path) -> None:
+    bad = _bad_files(tmp_path)["unknown state"]
+    code, out = run(demo_db, "ingest", str(bad))
+    assert code == 1 and "row 2" in out and "Atlantis" in out
+
+
+@pytest.mark.slow
+def test_full_upr_info_and_matrices_import_twice(tmp_path: Path) -> None:
+    db = tmp_path / "full.db"
+    files = [str(shared_path("uprinfo", "recommendations_s1-20.csv"))]
+    files += [str(p) for p in sorted(shared_path("ohchr").glob("*.docx"))]
+    code, out = run(db, "ingest", *files)
+    assert code == 0, out
+    store = Store(db)
+    rows = store.query(
+        "SELECT count(*) FROM parts p JOIN recommendations r ON r.pk = p.recommendation_pk "
+        "WHERE r.source_kind = 'upr_info'"
+    )[0][0]
+    assert rows == 41066  # every UPR Info row is one part
+    matrix_rows = store.query(
+        "SELECT count(*) FROM recommendations WHERE source_kind = 'ohchr_matrix'"
+    )[0][0]
+    assert matrix_rows == 1530
+    before = store.counts()
+    code, out = run(db, "ingest", *files)
+    assert code == 0 and "0 added, 0 updated" in out
+    assert Store(db).counts() == before
+    hits = store.search("torture", limit=5)
+    assert hits and all("tortur" in h["text"].lower() for h in hits)
