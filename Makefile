@@ -7,7 +7,7 @@ UPRLENS := $(VENV)/bin/uprlens
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared/data
 
-.PHONY: demo test lint eval bench train install clean-store
+.PHONY: demo test lint eval bench train install clean-store browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,15 @@ demo: $(STAMP)
 	$(UPRLENS) ingest --bundled
 	$(UPRLENS) audit --sur CHN --cycle 3
 
-test: $(STAMP)
+# Browser tests drive Debian's chromium (never a downloaded browser); they skip without it.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "no /usr/bin/chromium and not root: browser tests will skip"; fi; \
+	fi
+
+test: $(STAMP) browser
 	$(PY) -m ruff check src tests scripts
 	$(PY) -m pytest -n 2 -q
 
