@@ -21,6 +21,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(UPRLENS) ingest --bundled
+	$(UPRLENS) audit --sur CHN --cycle 3 --out out/china2018.html
 	$(UPRLENS) audit --sur CHN --cycle 3
 
 # Browser tests drive Debian's chromium (never a downloaded browser); they skip without it.

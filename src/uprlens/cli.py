@@ -322,40 +322,12 @@ def export(
         err_console.print(f"wrote {len(frame)} rows to {output}")
 
 
-@app.command()
-def audit(
-    sur: Annotated[str, typer.Option(help="State under Review (ISO3 or name).")],
-    cycle: Annotated[int, typer.Option(help="UPR cycle.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Audit one review: the headline, counted per paragraph and per (recommendation, state).
+def _register_extensions() -> None:
+    # Commands of later stages live beside their packages; each module adds its own.
+    from uprlens import commands_audit, commands_draft
 
-    Example: uprlens audit --sur CHN --cycle 3
-    """
-    from uprlens.analyse import headline
-    from uprlens.lexicons.states import registry
+    commands_audit.register(app)
+    commands_draft.register(app)
 
-    iso = registry().lookup(sur) or sur.upper()
-    store = _store(readonly=True)
-    h = _run(lambda: headline(store, iso, cycle))
-    if as_json:
-        console.print_json(json.dumps(h.as_dict(), ensure_ascii=False))
-        return
-    title = f"{h.sur_name}, cycle {h.cycle}"
-    if h.year:
-        title += f" ({h.year}"
-        title += f", session {h.session})" if h.session else ")"
-    console.print(f"[bold]{title}[/]" + (f"  {h.wg_report}" if h.wg_report else ""))
-    console.print(f"source: {h.source}" + (f" (also: {', '.join(h.other_sources)})"
-                                           if h.other_sources else ""), highlight=False)
-    table = Table()
-    table.add_column("")
-    table.add_column("per paragraph", justify="right")
-    table.add_column("per (recommendation, state)", justify="right")
-    table.add_row("recommendations", str(h.paragraphs), str(h.pairs))
-    for pos in ("supported", "supported_in_part", "noted", "pending", "unknown"):
-        a, b = h.positions.get(pos, 0), h.positions_pairs.get(pos, 0)
-        if a or b:
-            table.add_row(f"  {pos}", str(a), str(b))
-    table.add_row("recommending states", str(h.recommending_states), "")
-    console.print(table)
+
+_register_extensions()
