@@ -324,10 +324,11 @@ def export(
 
 def _register_extensions() -> None:
     # Commands of later stages live beside their packages; each module adds its own.
-    from uprlens import commands_audit, commands_draft
+    from uprlens import commands_audit, commands_draft, commands_web
 
     commands_audit.register(app)
     commands_draft.register(app)
+    commands_web.register(app)
 
 
 _register_extensions()

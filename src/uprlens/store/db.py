@@ -246,6 +246,9 @@ class Store:
                     progress(batch)
             for review_id in sorted(touched_reviews):
                 self._refresh_primary(conn, review_id)
+        if any(c.status != "unchanged" for c in report.changes):
+            # Fresh planner statistics: without them SQLite picks poor plans on large stores.
+            self.conn.execute("PRAGMA optimize")
         return report
 
     def _import_batch(self, conn: sqlite3.Connection, batch: ImportBatch, now: str) -> SourceChange:

@@ -41,6 +41,3 @@ CREATE TABLE account_audit (
 -- The coding pages ask "latest value per (recommendation, label, coder)" and "least confident".
 CREATE INDEX overrides_label_coder ON overrides(label, coder, recommendation_id, id);
 CREATE INDEX machine_labels_score ON machine_labels(label, score);
-CREATE INDEX recommendations_cycle ON recommendations(cycle, is_primary, kind);
-CREATE INDEX recommendations_primary_kind ON recommendations(is_primary, kind, sur, cycle);
-CREATE INDEX human_labels_value ON human_labels(label, value);

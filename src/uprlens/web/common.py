@@ -1,0 +1,164 @@
+"""What the pages and the API share: the URL filter, page rendering, optional stages."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import json
+import time
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from uprlens.store import Store
+from uprlens.store.browse import FLAGS, SORTS, Facets, RecFilter, facets
+from uprlens.web.security import Auth
+
+__all__ = [
+    "optional",
+    "plain",
+    "render",
+    "rec_filter",
+    "cached_facets",
+    "url",
+]
+
+POSITIONS = ("supported", "noted", "supported_in_part", "pending", "unknown")
+GROUPS = ("Africa", "Asia", "EEG", "GRULAC", "WEOG", "Observer")
+VERDICTS = ("specific", "general", "vague", "endorsing")
+PER_PAGE = (10, 25, 50, 100, 200)
+
+
+def _choice(values: tuple[Any, ...]) -> str:
+    return "^(" + "|".join(str(v) for v in values) + ")?$"
+
+
+def rec_filter(
+    sur: Annotated[
+        str | None, Query(pattern=r"^([A-Za-z]{3})?$", description="State under Review, ISO3")
+    ] = None,
+    cycle: Annotated[str | None, Query(pattern=r"^([1-9])?$", description="UPR cycle")] = None,
+    state: Annotated[
+        str | None,
+        Query(pattern=r"^([A-Za-z]{3})?$", description="Recommending state, ISO3"),
+    ] = None,
+    group: Annotated[
+        str | None,
+        Query(pattern=_choice(GROUPS), description="Regional group of a recommending state"),
+    ] = None,
+    position: Annotated[str | None, Query(pattern=_choice(POSITIONS))] = None,
+    category: Annotated[
+        str | None,
+        Query(pattern=r"^([1-5])?$", description="Action category (UPR Info or classifier)"),
+    ] = None,
+    verdict: Annotated[str | None, Query(pattern=_choice(VERDICTS))] = None,
+    flag: Annotated[
+        str | None, Query(pattern=_choice(FLAGS), description="A flag the classifier set")
+    ] = None,
+    theme: Annotated[str | None, Query(max_length=300)] = None,
+    affected: Annotated[str | None, Query(max_length=300, description="Affected persons")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, description="Full-text search: every word must occur; word* prefix"),
+    ] = None,
+    all_sources: Annotated[
+        str | None,
+        Query(pattern=r"^[01]?$", description="1: every source, not only the authoritative one"),
+    ] = None,
+    sort: Annotated[str | None, Query(pattern=_choice(tuple(SORTS)))] = None,
+    order: Annotated[str | None, Query(pattern=r"^(asc|desc)?$")] = None,
+    page: Annotated[str | None, Query(pattern=r"^([1-9][0-9]{0,5})?$")] = None,
+    per_page: Annotated[str | None, Query(pattern=_choice(PER_PAGE))] = None,
+) -> RecFilter:
+    """The table filter from the URL. Empty values (as plain HTML forms send them) mean unset."""
+    f = RecFilter(
+        sur=sur.upper() if sur else None,
+        cycle=int(cycle) if cycle else None,
+        state=state.upper() if state else None,
+        group=group or None,
+        position=position or None,
+        category=category or None,
+        verdict=verdict or None,
+        flag=flag or None,
+        theme=theme.strip() or None if theme else None,
+        affected=affected.strip() or None if affected else None,
+        q=q.strip() or None if q else None,
+        all_sources=all_sources == "1",
+        sort=sort or ("relevance" if q and q.strip() else "review"),
+        order=order or "asc",
+        page=int(page) if page else 1,
+        per_page=int(per_page) if per_page else 50,
+    )
+    if f.sort == "relevance" and not f.q:
+        raise HTTPException(422, "sort=relevance needs a search: add q=...")
+    return f
+
+
+def url(path: str, params: dict[str, Any]) -> str:
+    clean = {k: ("1" if v is True else v) for k, v in params.items() if v not in (None, "", False)}
+    return path + ("?" + urlencode(clean) if clean else "")
+
+
+_FACETS_TTL = 30.0
+
+
+def cached_facets(request: Request, store: Store) -> Facets:
+    """The filter form's choices, recomputed at most every 30 s (they change only on import)."""
+    cache = request.app.state.facets_cache
+    hit = cache.get("facets")
+    if hit and time.monotonic() - hit[0] < _FACETS_TTL:
+        return hit[1]  # type: ignore[no-any-return]
+    value = facets(store)
+    cache["facets"] = (time.monotonic(), value)
+    return value
+
+
+def render(
+    request: Request, template: str, who: Auth, status: int = 200, **ctx: Any
+) -> HTMLResponse:
+    env = request.app.state.templates
+    html = env.get_template(template).render(
+        request=request, user=who.user, csrf=who.csrf, url=url, **ctx
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def optional(module: str, name: str) -> Any | None:
+    """``module.name`` when that stage has landed, else None (the page then says so)."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return None
+    return getattr(mod, name, None)
+
+
+def plain(value: Any) -> Any:
+    """A result object of another stage as JSON-able data."""
+    for attr in ("to_dict", "as_dict"):
+        fn = getattr(value, attr, None)
+        if callable(fn):
+            return plain(fn())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return plain(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if hasattr(value, "to_dict"):  # pandas
+        return plain(value.to_dict())
+    return json.loads(json.dumps(value, default=str))
+
+
+def call_with_store(fn: Any, store: Store, *args: Any) -> Any:
+    """Call another stage's function whether it takes the store first, as ``store=`` or not."""
+    params = list(inspect.signature(fn).parameters)
+    if params and params[0] == "store":
+        return fn(store, *args)
+    if "store" in params:
+        return fn(*args, store=store)
+    return fn(*args)

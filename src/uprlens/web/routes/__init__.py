@@ -1,0 +1,1 @@
+"""Routers of the web app: pages (reading), coding (writes), api (JSON)."""
