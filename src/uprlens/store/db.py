@@ -605,6 +605,29 @@ class Store:
             out[table] = int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
         return out
 
+    # -- embedding cache -------------------------------------------------------------------
+
+    def load_vectors(self, hashes: list[str], model: str) -> dict[str, bytes]:
+        """Cached sentence vectors by text hash (see uprlens.classify.embeddings)."""
+        out: dict[str, bytes] = {}
+        for i in range(0, len(hashes), 900):
+            part = hashes[i : i + 900]
+            marks = ",".join("?" * len(part))
+            for r in self.conn.execute(
+                f"SELECT text_hash, vector FROM embeddings WHERE model=? AND text_hash IN ({marks})",
+                [model, *part],
+            ):
+                out[r[0]] = r[1]
+        return out
+
+    def save_vectors(self, rows: list[tuple[str, str, bytes]]) -> None:
+        if self.readonly or not rows:
+            return  # a read-only store still computes vectors, it just cannot keep them
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO embeddings(text_hash, model, vector) VALUES (?,?,?)", rows
+            )
+
     # -- machine labels --------------------------------------------------------------------
 
     def save_machine_labels(
