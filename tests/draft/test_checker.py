@@ -212,3 +212,35 @@ def test_response_model_uses_the_surs_history() -> None:
     assert low.n_history == 1 and low.neighbours[0]["supported"] is False
     avg = predict_support("Promote education for children", "CHN", history=[], model=model)
     assert "averaged over recommending states" in avg.basis
+
+
+def test_grounding_by_meaning_finds_an_entry_sharing_no_word(store: Store) -> None:
+    from uprlens.classify.embeddings import embedder
+
+    if embedder() is None:
+        pytest.skip("no embedding model installed")
+    draft = "Let attorneys see their imprisoned clients without delay"
+    lexical = ground(store, draft, "CHN", semantic=False)
+    combined = ground(store, draft, "CHN")
+    assert all(h.semantic is None for h in lexical)
+    assert combined[0].symbol == "CAT/C/CHN/CO/5"
+    assert combined[0].semantic is not None and combined[0].score > 0
+    assert all(h.body != CATALOGUE[3].body for h in combined)  # EGY entries stay out
+
+
+def test_precedent_by_meaning_and_lexical_when_asked(store: Store) -> None:
+    from uprlens.classify.embeddings import embedder
+    from uprlens.draft import precedents
+
+    if embedder() is None:
+        pytest.skip("no embedding model installed")
+    lexical = precedents(store, "Stop executing people", "CHN", semantic=False)
+    assert all(p.semantic is None for p in lexical)
+    # FTS finds nothing; the wording is only found once its vector is cached in the store.
+    assert precedents(store, "Do away with capital punishment", "CHN", semantic=False) == []
+    from uprlens.analyse.similarity import warm_embeddings
+
+    warm_embeddings(store, "CHN")
+    hits = precedents(store, "Do away with capital punishment", "CHN")
+    assert hits and hits[0].id == "CHN-c3-28.300"
+    assert hits[0].semantic is not None

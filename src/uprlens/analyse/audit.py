@@ -223,10 +223,12 @@ def audit(
     sur_group = reg.get(sur).regional_group if sur in reg else None
     later_and_this = {c: f for c, f in frames.items() if c <= cycle}
     if earlier_cycles:
-        links = link_cycles(later_and_this, cycle=cycle, threshold=threshold)
+        links = link_cycles(later_and_this, cycle=cycle, threshold=threshold, store=store)
         # Links among earlier cycles too, so that the fate of a cycle-1 noted one can be
         # followed through cycle 2.
-        between = link_cycles(earlier, threshold=threshold) if len(earlier) > 1 else None
+        between = (
+            link_cycles(earlier, threshold=threshold, store=store) if len(earlier) > 1 else None
+        )
         every = pd.concat([links, between], ignore_index=True) if between is not None else links
         fate = fate_of_noted(later_and_this, every, cycle=cycle)
         drop = dropped(later_and_this, links, cycle=cycle)
@@ -277,7 +279,7 @@ def audit(
         labels=info,
         classifier=cinfo,
         threshold=threshold,
-        similarity_method=SIMILARITY_METHOD,
+        similarity_method=links.attrs.get("similarity_method", SIMILARITY_METHOD),
         sur_group=sur_group,
         groups=dict(groups or {}),
         notes=notes,

@@ -1,8 +1,9 @@
 """Across cycles: link each recommendation to similar ones of the same SuR's earlier cycles,
 say how it changed, and what became of the noted ones.
 
-A link is kept when the similarity (:mod:`uprlens.analyse.similarity`) reaches the threshold,
-which every output carries. Its kind compares the two recommendations' labels:
+A link is kept when the similarity (:mod:`uprlens.analyse.similarity`: lexical mixed with
+semantic when sentence vectors can be had) reaches the threshold, which every output carries
+with the method actually used (``links.attrs["similarity_method"]``). Its kind compares the two recommendations' labels:
 
 - ``repeated``: same action category and same verdict;
 - ``strengthened``: the category or the verdict rose and neither fell (3 -> 5, general ->
@@ -22,16 +23,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from uprlens.analyse.similarity import DEFAULT_THRESHOLD, match_texts
+from uprlens.analyse.similarity import (
+    DEFAULT_THRESHOLD,
+    TextVectors,
+    match_texts,
+    method,
+    text_vectors,
+)
 
 __all__ = ["LINK_KINDS", "classify_link", "dropped", "fate_of_noted", "link_all", "link_cycles"]
 
 LINK_KINDS = ("repeated", "strengthened", "watered_down", "mixed", "unlabelled")
 _VERDICT_RANK = {"endorsing": 0, "vague": 1, "general": 2, "specific": 3}
 LINK_COLUMNS = [
-    "sur", "cycle", "id", "earlier_cycle", "earlier_id", "score", "cosine", "fuzzy", "best",
+    "sur", "cycle", "id", "earlier_cycle", "earlier_id", "score", "cosine", "fuzzy", "lexical",
+    "semantic", "best",
     "link", "position", "earlier_position", "action_category", "earlier_action_category",
     "verdict", "earlier_verdict", "text", "earlier_text", "threshold",
 ]  # fmt: skip
@@ -81,10 +90,18 @@ def _col(frame: pd.DataFrame, name: str) -> list[Any]:
 
 
 def _link_pair(
-    later: pd.DataFrame, earlier: pd.DataFrame, *, threshold: float, top_k: int
+    later: pd.DataFrame,
+    earlier: pd.DataFrame,
+    *,
+    threshold: float,
+    top_k: int,
+    vectors: tuple[np.ndarray, np.ndarray] | None,
 ) -> list[dict[str, Any]]:
     matches = match_texts(
-        later["text"].tolist(), earlier["text"].tolist(), threshold=threshold, top_k=top_k
+        later["text"].tolist(), earlier["text"].tolist(), threshold=threshold, top_k=top_k,
+        semantic=vectors is not None,
+        later_vectors=vectors[0] if vectors else None,
+        earlier_vectors=vectors[1] if vectors else None,
     )
     if not matches:
         return []
@@ -107,6 +124,8 @@ def _link_pair(
                 "score": m.score,
                 "cosine": m.cosine,
                 "fuzzy": m.fuzzy,
+                "lexical": m.lexical,
+                "semantic": m.semantic,
                 "best": best,
                 "link": classify_link(
                     lc["action_category"][m.i], ec["action_category"][m.j],
@@ -126,26 +145,62 @@ def _link_pair(
     return rows
 
 
+def _vectors(
+    texts: list[str], semantic: bool, store: Any, progress: Callable[[int], None] | None
+) -> TextVectors:
+    if not semantic:
+        return TextVectors(None, "semantic similarity not requested")
+    return text_vectors(texts, store=store, progress=progress)
+
+
 def link_cycles(
     frames: dict[int, pd.DataFrame],
     *,
     cycle: int | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     top_k: int = 3,
+    semantic: bool = True,
+    store: Any = None,
+    vectors: TextVectors | None = None,
 ) -> pd.DataFrame:
     """Links from each cycle's recommendations (only ``cycle``'s when given) to every earlier
     cycle of the same SuR. ``frames`` maps cycle -> frame with columns id, sur, cycle, text,
     position and, when labelled, action_category and verdict. ``best`` marks the
-    highest-scoring link per (recommendation, earlier cycle)."""
+    highest-scoring link per (recommendation, earlier cycle).
+
+    ``semantic``: mix in sentence-vector similarity when vectors can be had; ``store`` caches
+    them (pass it, or an audit re-embeds every text each run); ``vectors``: precomputed, one
+    row per text of ``frames`` in cycle order. The result's ``attrs`` carry
+    ``similarity_method`` (what was actually used) and ``threshold``."""
+    order = sorted(frames)
+    wanted = [c for c in order if cycle is None or c == cycle]
+    used = [c for c in order if any(c <= w for w in wanted)]
     rows: list[dict[str, Any]] = []
-    for later_c in sorted(frames):
-        if cycle is not None and later_c != cycle:
-            continue
+    tv = vectors
+    if tv is None:
+        texts = [t for c in used for t in frames[c]["text"].tolist()]
+        tv = _vectors(texts, semantic and bool(texts), store, None) if texts else TextVectors(
+            None, "no texts")
+    per_cycle: dict[int, np.ndarray] = {}
+    if tv.vectors is not None:
+        start = 0
+        for c in (order if vectors is not None else used):
+            n = len(frames[c])
+            per_cycle[c] = tv.vectors[start : start + n]
+            start += n
+    for later_c in wanted:
         for earlier_c in sorted(c for c in frames if c < later_c):
+            pair = (per_cycle[later_c], per_cycle[earlier_c]) if per_cycle else None
             rows += _link_pair(
-                frames[later_c], frames[earlier_c], threshold=threshold, top_k=top_k
+                frames[later_c], frames[earlier_c], threshold=threshold, top_k=top_k,
+                vectors=pair,
             )
-    return pd.DataFrame(rows, columns=LINK_COLUMNS)
+    out = pd.DataFrame(rows, columns=LINK_COLUMNS)
+    out.attrs["similarity_method"] = (
+        tv.method if semantic else method(False, "semantic similarity not requested")
+    )
+    out.attrs["threshold"] = threshold
+    return out
 
 
 def dropped(frames: dict[int, pd.DataFrame], links: pd.DataFrame, *, cycle: int) -> pd.DataFrame:
@@ -196,17 +251,33 @@ def link_all(
     threshold: float = DEFAULT_THRESHOLD,
     top_k: int = 1,
     progress: Callable[[str], None] | None = None,
+    semantic: bool = True,
+    store: Any = None,
+    embed_progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
     """Cross-cycle links for every SuR of ``frame`` (columns sur, cycle, id, text, and
     optionally position, action_category, verdict): each SuR's cycles linked to its earlier
-    ones. ``progress(sur)`` is called after each SuR."""
+    ones. ``progress(sur)`` is called after each SuR; ``embed_progress(n)`` after each chunk
+    of texts embedded (all texts are embedded first, once, and cached in ``store`` when
+    given). ``attrs["similarity_method"]`` says what was used."""
+    frame = frame.reset_index(drop=True)
+    tv = _vectors(frame["text"].tolist(), semantic and len(frame) > 0, store, embed_progress)
     parts = []
     for sur, sub in frame.groupby("sur", sort=True):
-        frames = {int(c): g.reset_index(drop=True) for c, g in sub.groupby("cycle")}
+        frames = {int(c): g for c, g in sub.groupby("cycle")}
         if len(frames) > 1:
-            parts.append(link_cycles(frames, threshold=threshold, top_k=top_k))
+            sub_tv = TextVectors(None, tv.reason)
+            if tv.vectors is not None:
+                idx = np.concatenate([frames[c].index.to_numpy() for c in sorted(frames)])
+                sub_tv = TextVectors(tv.vectors[idx])
+            frames = {c: g.reset_index(drop=True) for c, g in frames.items()}
+            parts.append(link_cycles(frames, threshold=threshold, top_k=top_k,
+                                     semantic=semantic, vectors=sub_tv))
         if progress is not None:
             progress(str(sur))
-    if not parts:
-        return pd.DataFrame(columns=LINK_COLUMNS)
-    return pd.concat(parts, ignore_index=True)
+    out = (pd.concat(parts, ignore_index=True) if parts
+           else pd.DataFrame(columns=LINK_COLUMNS))
+    out.attrs["similarity_method"] = tv.method if semantic else method(
+        False, "semantic similarity not requested")
+    out.attrs["threshold"] = threshold
+    return out

@@ -1,9 +1,12 @@
 """Grounding: the UN expert recommendations most relevant to a draft, from the store catalogue.
 
-Ranking is lexical: SQLite FTS5 BM25 over the catalogue's text and topic, re-weighted by the
-share of the draft's content words an entry shares. The bundled MiniLM ONNX model ships
-without its tokenizer, so no sentence embeddings are computed here (no network at run time).
-Named groups (``lexicons/group_names.csv``) widen the query: a draft that says "Uyghurs" also
+Ranking mixes lexical and semantic similarity. Lexical: SQLite FTS5 BM25 over the catalogue's
+text and topic, re-weighted by the share of the draft's content words an entry shares.
+Semantic (when the embedding model is installed, :mod:`uprlens.analyse.similarity`): the
+cosine of sentence vectors, so that "families do not know where their relatives are held"
+finds an entry on enforced disappearance that shares none of its words. The catalogue of one
+SuR is small, so every entry is scored, not only those FTS finds; their vectors are cached in
+the store. Named groups (``lexicons/group_names.csv``) widen the query: a draft that says "Uyghurs" also
 finds entries on "Xinjiang"; a draft that names nobody looks for entries that name someone.
 """
 
@@ -18,6 +21,7 @@ from typing import Any
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from uprlens.analyse.similarity import SEMANTIC_FLOOR, SEMANTIC_WEIGHT, text_vectors
 from uprlens.errors import LexiconError
 
 __all__ = [
@@ -82,6 +86,7 @@ class ExpertMatch:
     score: float  # 0..1, higher is closer
     bm25: float  # SQLite's BM25 (more negative is better)
     overlap: float  # share of the draft's content words found in the entry
+    semantic: float | None = None  # sentence-vector cosine; None when scored lexically only
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -121,44 +126,92 @@ def catalogue_size(store: Any, sur: str) -> int:
     )
 
 
+# Above this many entries for one SuR, only FTS hits are scored semantically (embedding a
+# huge imported catalogue on a first check would take minutes).
+_SEMANTIC_ALL_MAX = 2000
+_COLUMNS = "e.id, e.body, e.symbol, e.year, e.paragraph, e.topic, e.text, e.verbatim, " \
+    "e.source, e.note"
+
+
+def _semantic_scores(
+    store: Any, text: str, entries: list[Any]
+) -> dict[int, float] | None:
+    """Raw cosine of the draft with each entry (keyed by id), or None without vectors."""
+    if not entries:
+        return {}
+    tv = text_vectors([text] + [f"{r['text']} {r['topic'] or ''}".strip() for r in entries],
+                      store=store)
+    if tv.vectors is None:
+        return None
+    cos = tv.vectors[1:] @ tv.vectors[0]
+    return {int(r["id"]): float(c) for r, c in zip(entries, cos, strict=True)}
+
+
 def ground(
-    store: Any, text: str, sur: str, *, limit: int = 5, unnamed_group: bool = False
+    store: Any,
+    text: str,
+    sur: str,
+    *,
+    limit: int = 5,
+    unnamed_group: bool = False,
+    semantic: bool = True,
+    weight: float = SEMANTIC_WEIGHT,
 ) -> list[ExpertMatch]:
     """The catalogue entries for ``sur`` closest to ``text``, best first.
 
     ``unnamed_group``: the draft names nobody; prefer entries that name a group.
+    ``semantic``: mix in sentence-vector cosine (share ``weight``) when vectors can be had;
+    ``ExpertMatch.semantic`` is None when they could not.
     """
+    sur = sur.upper()
     words = content_words(text)
     for g in named_groups_in(text):
         words += [w for w in g.search_terms if w not in words]
     if unnamed_group:
         for g in group_names():
             words += [w for w in g.search_terms if w not in words]
-    if not words:
+    rows = []
+    if words:
+        rows = store.query(
+            f"SELECT {_COLUMNS}, bm25(experts_fts, 1.0, 0.6) AS rank "
+            "FROM experts_fts JOIN expert_recommendations e ON e.id = experts_fts.rowid "
+            "WHERE experts_fts MATCH ? AND e.sur = ? ORDER BY rank LIMIT ?",
+            (_fts_or(words), sur, max(limit * 8, 40)),
+        )
+    ranks = {int(r["id"]): float(r["rank"]) for r in rows}
+    entries: list[Any] = list(rows)
+    sem: dict[int, float] | None = None
+    if semantic and weight > 0 and text.strip():
+        if catalogue_size(store, sur) <= _SEMANTIC_ALL_MAX:
+            entries = store.query(
+                f"SELECT {_COLUMNS} FROM expert_recommendations e WHERE e.sur = ? ORDER BY e.id",
+                (sur,),
+            )
+        sem = _semantic_scores(store, text, entries)
+    if sem is None:
+        entries = list(rows)
+    if not entries:
         return []
-    rows = store.query(
-        "SELECT e.id, e.body, e.symbol, e.year, e.paragraph, e.topic, e.text, e.verbatim, "
-        "e.source, e.note, bm25(experts_fts, 1.0, 0.6) AS rank "
-        "FROM experts_fts JOIN expert_recommendations e ON e.id = experts_fts.rowid "
-        "WHERE experts_fts MATCH ? AND e.sur = ? ORDER BY rank LIMIT ?",
-        (_fts_or(words), sur.upper(), max(limit * 8, 40)),
-    )
-    if not rows:
-        return []
-    best = min(r["rank"] for r in rows) or -1.0
+    best = min(ranks.values(), default=-1.0) or -1.0
     draft = {_stem(w) for w in content_words(text)}
+    w = weight if sem is not None else 0.0
     out = []
-    for r in rows:
-        entry = {_stem(w) for w in content_words(f"{r['text']} {r['topic']}")}
+    for r in entries:
+        rank = ranks.get(int(r["id"]), 0.0)
+        entry = {_stem(x) for x in content_words(f"{r['text']} {r['topic']}")}
         overlap = len(draft & entry) / len(draft) if draft else 0.0
-        lexical = r["rank"] / best if best < 0 else 0.0
+        lexical = 0.7 * (rank / best if best < 0 else 0.0) + 0.3 * overlap
+        cos = sem.get(int(r["id"])) if sem is not None else None
+        scaled = 0.0 if cos is None else max(0.0, (cos - SEMANTIC_FLOOR) / (1 - SEMANTIC_FLOOR))
+        if rank == 0.0 and scaled == 0.0:
+            continue  # shares no word and no meaning beyond what any two UPR texts share
         out.append(
             ExpertMatch(
                 id=r["id"], body=r["body"], symbol=r["symbol"], year=r["year"],
                 paragraph=r["paragraph"], topic=r["topic"], text=r["text"],
                 verbatim=bool(r["verbatim"]), source=r["source"], note=r["note"],
-                score=round(0.7 * lexical + 0.3 * overlap, 4), bm25=float(r["rank"]),
-                overlap=round(overlap, 3),
+                score=round((1 - w) * lexical + w * scaled, 4), bm25=rank,
+                overlap=round(overlap, 3), semantic=None if cos is None else round(cos, 4),
             )
         )
     out.sort(key=lambda m: (-m.score, m.id))
