@@ -106,6 +106,7 @@ ALIASES = {
     "BRN": ["Brunei"],
     "SLE": ["Sierra Le one"],
     "ARE": ["UAE"],
+    "LBY": ["Libyan Arab Jamahiriya"],
 }
 
 UN_MEMBERS = set(

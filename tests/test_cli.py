@@ -155,3 +155,35 @@ def test_full_upr_info_and_matrices_import_twice(tmp_path: Path) -> None:
     assert Store(db).counts() == before
     hits = store.search("torture", limit=5)
     assert hits and all("tortur" in h["text"].lower() for h in hits)
+
+
+def test_parse_prints_without_touching_the_store(tmp_path: Path) -> None:
+    pdf = shared_path("wg-reports", "china2013.pdf")
+    db = tmp_path / "untouched.db"
+    code, out = run(db, "parse", str(pdf), "--format", "json")
+    assert code == 0, out[-500:]
+    rows = json.loads(out)
+    assert {r["paragraph"] for r in rows} >= {"186.1", "186.252"}
+    first = [r for r in rows if r["paragraph"] == "186.1"]
+    assert first[0]["states"] == "Albania" and first[0]["page"]
+    assert not db.exists()
+    code, out = run(db, "parse", str(pdf))
+    assert code == 0 and out.startswith("id,paragraph,part,text,states")
+
+
+def test_ingest_report_with_page_provenance(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    code, out = run(db, "ingest", str(shared_path("wg-reports", "china2013.pdf")))
+    assert code == 0, out
+    rec = Store(db).recommendation("CHN-c2-186.1")
+    assert rec["source_kind"] == "wg_report" and rec["page"] and rec["file"].endswith(".pdf")
+
+
+def test_corrupt_pdf_is_clear_and_changes_nothing(demo_db: Path, tmp_path: Path) -> None:
+    good = shared_path("wg-reports", "china2013.pdf").read_bytes()
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(good[: len(good) // 3])
+    before = Store(demo_db).counts()
+    code, out = run(demo_db, "ingest", str(bad))
+    assert code == 1 and "broken.pdf" in out and "Traceback" not in out
+    assert Store(demo_db).counts() == before

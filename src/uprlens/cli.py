@@ -109,6 +109,14 @@ def ingest(
         list[str] | None,
         typer.Option("--map", help="Column mapping COLUMN=FIELD for tables (repeatable)."),
     ] = None,
+    allow_numbering_problems: Annotated[
+        bool,
+        typer.Option(
+            "--allow-numbering-problems",
+            help="Import a Working Group report even when its paragraph numbers have gaps or "
+            "duplicates (misprints in the UN document); the problems are still listed.",
+        ),
+    ] = False,
 ) -> None:
     """Import documents and exports into the store; the kind is detected from the content.
 
@@ -127,6 +135,8 @@ def ingest(
         options["sur"] = sur
     if column_map:
         options["column_map"] = _parse_map(column_map)
+    if allow_numbering_problems:
+        options["allow_numbering_problems"] = True
     todo += [(p, dict(options)) for p in paths or []]
     if not todo:
         _fail(UprlensError("nothing to import: give FILE paths or --bundled"))
@@ -164,11 +174,44 @@ def _read(path: Path, opts: dict[str, Any]) -> tuple[list[Any], list[Any]]:
     from uprlens.ingest import read_any, read_expert_csv, read_uhri, read_uhri_experts, sniff
 
     kind = sniff(path, column_map=opts.get("column_map"))
+    if kind != "wg_report":
+        opts = {k: v for k, v in opts.items() if k != "allow_numbering_problems"}
+    else:
+        opts = {k: v for k, v in opts.items() if k != "column_map"}
     if kind == "expert_csv":
         return [], read_expert_csv(path, **opts)
     if kind == "uhri":
         return read_uhri(path, **opts), read_uhri_experts(path, **opts)
     return read_any(path, **opts), []
+
+
+@app.command()
+def parse(
+    path: Annotated[Path, typer.Argument(help="A document or export to read.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv | json")] = "csv",
+    sur: Annotated[
+        str | None, typer.Option(help="State under Review, for files that do not name it.")
+    ] = None,
+    allow_numbering_problems: Annotated[
+        bool, typer.Option("--allow-numbering-problems", help="See `uprlens ingest --help`.")
+    ] = False,
+) -> None:
+    """Print what uprlens extracts from a file, one row per part, without touching the store.
+
+    Example: uprlens parse ../shared/data/wg-reports/china2013.pdf --format csv
+    """
+    from uprlens.present.export import batches_frame, export_rows
+
+    opts: dict[str, Any] = {}
+    if sur:
+        opts["sur"] = sur
+    if allow_numbering_problems:
+        opts["allow_numbering_problems"] = True
+    if fmt not in ("csv", "json"):
+        _fail(UprlensError(f"--format must be csv or json, not {fmt!r}"))
+    batches, _experts = _run(lambda: _read(path, opts))
+    text = _run(lambda: export_rows(batches_frame(batches), fmt, None))
+    sys.stdout.write(text or "")
 
 
 @app.command()

@@ -9,7 +9,7 @@ import pandas as pd
 
 from uprlens.errors import UprlensError
 
-__all__ = ["FORMATS", "export_rows", "recommendations_frame"]
+__all__ = ["FORMATS", "batches_frame", "export_rows", "recommendations_frame"]
 
 FORMATS = ("csv", "xlsx", "json", "parquet")
 
@@ -51,6 +51,37 @@ def recommendations_frame(store: Any, **filters: Any) -> pd.DataFrame:
     if not extra.empty:
         frame = frame.join(extra, on="pk")
     return frame.drop(columns=["pk"])
+
+
+def batches_frame(batches: list[Any]) -> pd.DataFrame:
+    """What a reader extracted, one row per part (a paragraph's wording with its states)."""
+    from uprlens.lexicons.states import registry
+
+    reg = registry()
+    rows = []
+    for batch in batches:
+        for rec in batch.recommendations:
+            for i, part in enumerate(rec.parts, start=1):
+                rows.append(
+                    {
+                        "id": rec.id,
+                        "paragraph": rec.paragraph or "",
+                        "part": i,
+                        "text": part.text,
+                        "states": "; ".join(reg.name(s) for s in part.states),
+                        "state_codes": "; ".join(part.states),
+                        "position": rec.position or "",
+                        "qualifier": rec.position_qualifier or "",
+                        "position_source": rec.position_source or "",
+                        "paragraph_text": rec.text,
+                        "source": rec.provenance.source,
+                        "page": rec.provenance.page if rec.provenance.page is not None else "",
+                        "row": rec.provenance.row if rec.provenance.row is not None else "",
+                        "review": rec.review.id,
+                        "kind": batch.kind,
+                    }
+                )
+    return pd.DataFrame(rows)
 
 
 def export_rows(frame: pd.DataFrame, fmt: str, out: Path | None) -> str | None:

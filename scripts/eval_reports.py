@@ -1,0 +1,289 @@
+"""Measure the Working Group report reader against UPR Info, report by report.
+
+Ground truth: the UPR Info rows (``uprinfo/recommendations_s1-20.csv``) of the state under
+review and session that ``wg-reports/index.csv`` gives for each PDF; one row per
+(recommendation, recommending state).
+
+Unit compared: one extracted (part, state) pair, i.e. one wording with one of its states,
+against one UPR Info row. A pair and a row match when the states are the same and the
+rapidfuzz ``fuzz.ratio`` of the two normalised texts is >= 90. Matching is one-to-one,
+greedy from the best score down, so a duplicated extraction cannot match one row twice.
+
+Normalisation (the same for both sides): HTML entities decoded, Unicode NFKC, casefolded,
+curly quotes made straight, every character that is not a letter or digit replaced by a
+space, whitespace collapsed. Nothing else: UPR Info's own edits ("Recommended ..." openings,
+split or merged wordings) count against the reader.
+
+- recall = matched UPR Info rows / UPR Info rows
+- precision = matched pairs / extracted pairs
+
+A report the reader rejects (an error) counts with recall and precision 0.
+Usage: python scripts/eval_reports.py [--data DIR] [--jobs 2] [--only NAME] [--show N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import re
+import sys
+import time
+import unicodedata
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from uprlens.errors import UprlensError
+from uprlens.ingest.pdf import document_pages
+from uprlens.ingest.report import ParsedReport, parse_report_text
+from uprlens.lexicons.states import registry
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO / ".." / "shared" / "data"
+THRESHOLD = 90.0
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", html.unescape(text)).casefold()
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"[^\w]+|_", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class Result:
+    file: str
+    sur: str
+    session: int
+    rows: int = 0
+    pairs: int = 0
+    matched_rows: int = 0
+    matched_pairs: int = 0
+    paragraphs: int = 0
+    problems: list[str] = field(default_factory=list)
+    error: str = ""
+    unmatched_rows: list[str] = field(default_factory=list)
+    unmatched_pairs: list[str] = field(default_factory=list)
+    pages_read: int = 0
+    pages: int = 0
+
+    @property
+    def recall(self) -> float:
+        return self.matched_rows / self.rows if self.rows else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.matched_pairs / self.pairs if self.pairs else 0.0
+
+
+def load_truth(data: Path) -> dict[tuple[str, int], list[tuple[str, str]]]:
+    """(state_under_review, session) -> [(recommending ISO3 or raw name, text)]."""
+    reg = registry()
+    truth: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
+    with (data / "uprinfo" / "recommendations_s1-20.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            name = html.unescape(row["recommending_state"])
+            iso = reg.lookup(name) or f"?{name}"
+            truth[(row["state_under_review"], int(row["session"]))].append(
+                (iso, row["recommendation"])
+            )
+    return truth
+
+
+def score(report: ParsedReport, rows: list[tuple[str, str]], result: Result) -> None:
+    pairs = [(s, part.text) for item in report.items for part in item.parts for s in part.states]
+    result.rows, result.pairs = len(rows), len(pairs)
+    result.paragraphs = len(report.items)
+    by_state_rows: dict[str, list[int]] = defaultdict(list)
+    by_state_pairs: dict[str, list[int]] = defaultdict(list)
+    for i, (s, _) in enumerate(rows):
+        by_state_rows[s].append(i)
+    for j, (s, _) in enumerate(pairs):
+        by_state_pairs[s].append(j)
+    nrows = [normalise(t) for _, t in rows]
+    npairs = [normalise(t) for _, t in pairs]
+    row_ok = [False] * len(rows)
+    pair_ok = [False] * len(pairs)
+    for state, ris in by_state_rows.items():
+        pjs = by_state_pairs.get(state, [])
+        cands = []
+        for i in ris:
+            for j in pjs:
+                sc = fuzz.ratio(nrows[i], npairs[j], score_cutoff=THRESHOLD)
+                if sc:
+                    cands.append((sc, i, j))
+        for _sc, i, j in sorted(cands, reverse=True):
+            if not row_ok[i] and not pair_ok[j]:
+                row_ok[i] = pair_ok[j] = True
+    result.matched_rows = sum(row_ok)
+    result.matched_pairs = sum(pair_ok)
+    result.unmatched_rows = [
+        f"{rows[i][0]} | {rows[i][1]}" for i in range(len(rows)) if not row_ok[i]
+    ]
+    result.unmatched_pairs = [
+        f"{pairs[j][0]} | {pairs[j][1]}" for j in range(len(pairs)) if not pair_ok[j]
+    ]
+
+
+def evaluate_pages(pages, file: str, sur: str, session: int, rows: list[tuple[str, str]]) -> Result:
+    result = Result(file=file, sur=sur, session=session, rows=len(rows))
+    try:
+        report = parse_report_text(pages, source=file)
+    except UprlensError as exc:
+        result.error = str(exc)
+        result.unmatched_rows = [f"{s} | {t}" for s, t in rows]
+        return result
+    result.problems = report.problems
+    if report.session is not None and report.session != session:
+        result.problems.append(f"session read as {report.session}, index says {session}")
+    score(report, rows, result)
+    return result
+
+
+def _work(
+    args: tuple[str, str, str, int, list[tuple[str, str]]],
+) -> tuple[Result, ParsedReport | None]:
+    path, file, sur, session, rows = args
+    try:
+        pages = document_pages(path)
+    except UprlensError as exc:
+        r = Result(file=file, sur=sur, session=session, rows=len(rows), error=str(exc))
+        return r, None
+    result = evaluate_pages(pages, file, sur, session, rows)
+    result.pages = len(pages)
+    result.pages_read = getattr(pages, "extracted", len(pages))
+    report = None
+    if file in ("china2013.pdf", "china2009.pdf") and not result.error:
+        report = parse_report_text(pages, source=file)
+    return result, report
+
+
+def check_china(data: Path, reports: dict[str, ParsedReport]) -> list[str]:
+    """Exact comparison with the hand-made China files: paragraph ids and their states."""
+    reg = registry()
+    lines = []
+    for file, csvname in (
+        ("china2013.pdf", "cycle2_2013.csv"),
+        ("china2009.pdf", "cycle1_2009.csv"),
+    ):
+        report = reports.get(file)
+        with (data / "china" / csvname).open(encoding="utf-8") as fh:
+            want = {
+                # "95(b),(c)" there is "95(b)(c)" here: ids keep no commas (uprlens.ids).
+                r["number"].replace(" ", "").replace(",", ""): tuple(
+                    reg.lookup(s.strip()) or s for s in r["recommending_state"].split(";")
+                )
+                for r in csv.DictReader(fh)
+            }
+        if report is None:
+            lines.append(f"{file}: not parsed")
+            continue
+        got = {}
+        for item in report.items:
+            states: dict[str, None] = {}
+            for part in item.parts:
+                for s in part.states:
+                    states.setdefault(s, None)
+            got[item.paragraph] = tuple(states)
+        same = [p for p in want if p in got and set(got[p]) == set(want[p])]
+        lines.append(
+            f"{file}: expected {len(want)} paragraphs, extracted {len(got)}, "
+            f"same id and states {len(same)}"
+        )
+        missing = [p for p in want if p not in got]
+        extra = [p for p in got if p not in want]
+        wrong = [p for p in want if p in got and set(got[p]) != set(want[p])]
+        if missing:
+            lines.append(f"  missing: {', '.join(missing)}")
+        if extra:
+            lines.append(f"  not expected: {', '.join(extra)}")
+        for p in wrong:
+            lines.append(f"  {p}: states {got[p]} expected {want[p]}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--only", default="", help="only files whose name contains this")
+    ap.add_argument("--show", type=int, default=0, help="list N unmatched rows/pairs per report")
+    ns = ap.parse_args(argv)
+    data = ns.data.resolve()
+    index = data / "wg-reports" / "index.csv"
+    if not index.exists():
+        print(f"no {index}; give --data", file=sys.stderr)
+        return 2
+    truth = load_truth(data)
+    with index.open(encoding="utf-8") as fh:
+        entries = [r for r in csv.DictReader(fh) if ns.only in r["file"]]
+    jobs = [
+        (
+            str(data / "wg-reports" / e["file"]),
+            e["file"],
+            e["state_under_review"],
+            int(e["session"]),
+            truth.get((e["state_under_review"], int(e["session"])), []),
+        )
+        for e in entries
+    ]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=ns.jobs) as pool:
+        out = list(pool.map(_work, jobs, chunksize=2))
+    elapsed = time.perf_counter() - t0
+    results = [r for r, _ in out]
+    chinas = {r.file: rep for r, rep in out if rep is not None}
+    results.sort(key=lambda r: (min(r.recall, r.precision), r.file))
+    print(
+        f"{'report':<44} {'SuR':<22} {'ses':>3} {'rows':>5} {'pairs':>5} "
+        f"{'paras':>5} {'recall':>7} {'prec':>7}  note"
+    )
+    for r in results:
+        note = r.error or ("; ".join(r.problems)[:80] if r.problems else "")
+        print(
+            f"{r.file:<44} {r.sur[:22]:<22} {r.session:>3} {r.rows:>5} {r.pairs:>5} "
+            f"{r.paragraphs:>5} {r.recall:>7.1%} {r.precision:>7.1%}  {note}"
+        )
+        if ns.show:
+            for u in r.unmatched_rows[: ns.show]:
+                print(f"    row  not found: {u[:150]}")
+            for u in r.unmatched_pairs[: ns.show]:
+                print(f"    pair no match : {u[:150]}")
+    rows = sum(r.rows for r in results)
+    pairs = sum(r.pairs for r in results)
+    mr = sum(r.matched_rows for r in results)
+    mp = sum(r.matched_pairs for r in results)
+    below = [r.file for r in results if min(r.recall, r.precision) < 0.9]
+    errors = [r.file for r in results if r.error]
+    flagged = [r.file for r in results if r.problems]
+    print()
+    print(
+        f"reports: {len(results)}  errors: {len(errors)}  with numbering problems: "
+        f"{len(flagged)}  below 90% (recall or precision): {len(below)}"
+    )
+    print(f"UPR Info rows: {rows}  matched: {mr}  recall: {mr / rows if rows else 0:.2%}")
+    print(f"extracted pairs: {pairs}  matched: {mp}  precision: {mp / pairs if pairs else 0:.2%}")
+    for label, lo, hi in (("sessions 1-12 (cycle 1)", 1, 12), ("sessions 13-20 (cycle 2)", 13, 99)):
+        part = [r for r in results if lo <= r.session <= hi]
+        pr, pp = sum(r.rows for r in part), sum(r.pairs for r in part)
+        print(
+            f"  {label}: {len(part)} reports, recall "
+            f"{sum(r.matched_rows for r in part) / pr if pr else 0:.2%}, precision "
+            f"{sum(r.matched_pairs for r in part) / pp if pp else 0:.2%}"
+        )
+    print(
+        f"paragraphs extracted: {sum(r.paragraphs for r in results)}  "
+        f"pages read: {sum(r.pages_read for r in results)} of {sum(r.pages for r in results)}  "
+        f"time: {elapsed:.1f}s with {ns.jobs} processes"
+    )
+    for line in check_china(data, chinas):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

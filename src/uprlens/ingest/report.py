@@ -1,0 +1,1231 @@
+"""Recommendations of an official Working Group report (A/HRC/xx/yy), from its page texts.
+
+The report's section "Conclusions and/or recommendations" holds one top-level paragraph per
+position ("enjoy the support of", "will be examined by", "did not enjoy the support of") with
+numbered recommendations under it: ``186.30`` in cycle 2, ``1.``, ``2.`` ... under ``114.`` in
+cycle 1 (kept as ``114.1``). Early cycle-1 reports also reject recommendations only by
+reference to the interactive dialogue ("paragraphs 27 (b), (c), ..., 97 did not enjoy the
+support of China"); those items are cut out of the dialogue paragraphs and get ids such as
+``27(b)`` (or ``97`` for a whole paragraph).
+
+Each recommendation keeps its verbatim text (line breaks, page furniture and footnote markers
+removed, words broken by the PDF text layer rejoined) and one :class:`~uprlens.types.Part` per
+state wording: the trailing parenthesised state names close a part. Names are resolved by the
+state registry; a parenthesis that names no state ("(ICRMW)", "(2016-2020)") is text.
+
+:func:`parse_report_text` works on page texts (tests, fuzzing); :func:`read_report` opens a
+file and returns the import batch. Neither touches the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from uprlens.errors import BadRecord, UnknownState, UnsupportedSource
+from uprlens.ids import format_id
+from uprlens.lexicons.states import StateRegistry, registry
+from uprlens.types import ImportBatch, Part, Provenance, Recommendation, Review
+
+__all__ = [
+    "ParsedItem",
+    "ParsedReport",
+    "cycle_of_session",
+    "looks_like_report",
+    "parse_report_text",
+    "read_report",
+]
+
+
+@dataclass
+class ParsedItem:
+    """One recommendation as printed: paragraph number, text and the state wordings."""
+
+    paragraph: str  # "114.3", "186.30", "27(b)"
+    text: str
+    parts: list[Part]
+    page: int  # 1-based page where the paragraph starts
+    position: str | None = None
+    qualifier: str | None = None  # the report's own words when they qualify the position
+    position_source: str | None = None  # "A/HRC/11/25 para 114"
+    locator: str = ""  # "para 114" or "dialogue para 27"
+
+
+@dataclass
+class ParsedReport:
+    """What one report says: its identity and its recommendations."""
+
+    source: str
+    symbol: str | None = None  # A/HRC/11/25
+    sur: str | None = None  # ISO3
+    sur_name: str | None = None  # as printed
+    session: int | None = None  # Working Group session
+    cycle: int | None = None
+    year: int | None = None
+    items: list[ParsedItem] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # numbering gaps and duplicates
+    section_page: int | None = None
+
+
+def cycle_of_session(session: int) -> int:
+    """UPR cycle of a Working Group session: 1-12 -> 1, 13-26 -> 2, 27-40 -> 3, 41+ -> 4."""
+    if session <= 12:
+        return 1
+    if session <= 26:
+        return 2
+    if session <= 40:
+        return 3
+    return 4
+
+
+_WS = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def looks_like_report(text: str) -> bool:
+    """True when the text of a document's first pages is a UPR Working Group report."""
+    flat = _squash(text).casefold()
+    if "report of the working group on the universal periodic review" in flat:
+        return True
+    # Early reports carry only "UNIVERSAL PERIODIC REVIEW <State>" on the cover; their first
+    # paragraph says what they are.
+    return "working group on the universal periodic review" in flat and (
+        "adopted the present report" in flat or re.search(r"held its \S+ session", flat) is not None
+    )
+
+
+# ---------------------------------------------------------------- page furniture
+
+_FURNITURE = [
+    re.compile(r"^A\s*/\s*HRC\s*/\s*\S+(\s+\S+)?$"),  # running header: symbol (+ page)
+    re.compile(r"^(\d{1,3}\s+)?GE\.\s*\d{2}\s*-\s*\d{4,6}.*$"),  # job number footer
+    re.compile(r"^Page\s+\d{1,3}$", re.I),
+    re.compile(r"^\d{1,3}$"),  # bare page number
+    re.compile(r"^\*\s*\d{6,}\s*\*$"),  # barcode text
+    re.compile(r"^_{3,}$"),
+]
+_FOOTNOTE_START = re.compile(r"^(\*{1,3}|\d{1,2})\s*[A-Z“\"]")
+
+
+def _clean_page(text: str) -> list[str]:
+    """Lines of one page without running headers, footers, page numbers and footnotes."""
+    lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n")]
+    lines = [ln for ln in lines if ln]
+    # Headers and footers sit in the first and last lines of a page.
+    for _ in range(4):
+        if lines and any(p.match(lines[0]) for p in _FURNITURE):
+            lines.pop(0)
+        if lines and any(p.match(lines[-1]) for p in _FURNITURE):
+            lines.pop()
+    # Footnotes come last on a page. A footnote line starts with its marker ("1 The
+    # recommendation as read...", "** Conclusions ... not edited"); a digit marker only
+    # counts when it was cited above on the page, so a wrapped "2 years" stays.
+    cut = len(lines)
+    for i in range(len(lines) - 1, max(len(lines) - 14, 0), -1):
+        m = _FOOTNOTE_START.match(lines[i])
+        if not m:
+            continue
+        marker = m.group(1)
+        above = "\n".join(lines[:i])
+        if marker.startswith("*"):
+            cited = ("*" * len(marker)) in above
+        else:
+            cited = re.search(rf"[A-Za-z\)\].,;:]{re.escape(marker)}(?!\d)", above) is not None
+        below = lines[i + 1 :]
+        if cited and not any(re.match(r"^\d{1,3}\s*\.", ln) for ln in below):
+            cut = i
+    return lines[:cut]
+
+
+# ---------------------------------------------------------------- word repair
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+class _Vocabulary:
+    """Word counts of the document, to undo the PDF layer's broken words ("ratificati on")."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.counts: Counter[str] = Counter()
+        self.hyphenated: set[str] = set()
+        for t in texts:
+            self.counts.update(w.casefold() for w in re.findall(r"[A-Za-z]+", t))
+            self.hyphenated.update(w.casefold() for w in re.findall(r"[A-Za-z]+-[A-Za-z]+", t))
+
+    def join_broken(self, text: str) -> str:
+        # Join "a b" when "ab" is a word of the document and one half is rarer than the
+        # whole: "promotio n", "Of fice", "a bolish"; "in to" (both common) stays.
+        out: list[str] = []
+        last = 0
+        word, end = "", -2  # the word before, as joined so far, and where it ends
+        for m in _WORD.finditer(text):
+            piece = m.group(0)
+            if (
+                m.start() == end + 1
+                and text[end] == " "
+                and piece[0].islower()
+                and self._joins(word, piece)
+            ):
+                out.append(text[last:end])
+                last = end + 1  # drop the space
+                word += piece
+            else:
+                word = piece
+            end = m.end()
+        out.append(text[last:])
+        return "".join(out)
+
+    def _joins(self, a: str, b: str) -> bool:
+        whole = self.counts.get((a + b).casefold(), 0)
+        if whole == 0:
+            return False
+        ca = self.counts.get(a.casefold(), 0)
+        cb = self.counts.get(b.casefold(), 0)
+        return min(ca, cb) <= whole
+
+    def line_join(self, left: str, right: str) -> str:
+        """Join two lines of one paragraph, undoing end-of-line hyphenation only when sure."""
+        if not left:
+            return right
+        m = re.search(r"([A-Za-z]+)-$", left)
+        if m and right[:1].isalpha():
+            first = re.match(r"[A-Za-z]+", right)
+            tail = first.group(0) if first else ""
+            hyph = f"{m.group(1)}-{tail}".casefold()
+            joined = f"{m.group(1)}{tail}".casefold()
+            if hyph not in self.hyphenated and self.counts.get(joined, 0) > 0:
+                return left[:-1] + right
+            return left + right
+        return f"{left} {right}"
+
+
+# ---------------------------------------------------------------- states
+
+
+# Former official names that UN documents of cycles 1-2 print and the registry may lack.
+# TODO(lexicons): move these into states.csv aliases.
+_FORMER_NAMES = {
+    "libyan arab jamahiriya": "LBY",
+    "the libyan arab jamahiriya": "LBY",
+    "socialist people's libyan arab jamahiriya": "LBY",
+}
+
+
+def _strip_marker(name: str) -> str:
+    name = re.sub(r"[\s\d*]+$", "", name.strip())  # footnote marker after the name
+    name = name.replace("‟", "'").replace("\u00ad", "")
+    name = re.sub(r"(\w)\(", r"\1 (", name)  # "Venezuela(Bolivarian Republic of)"
+    return _squash(name).strip(" .;,:")
+
+
+@lru_cache(maxsize=1)
+def _names() -> _Names:
+    return _Names(registry())
+
+
+class _Names:
+    """State lookup forgiving the misprints of real reports, never guessing a short name."""
+
+    def __init__(self, reg: StateRegistry) -> None:
+        self.reg = reg
+        self.cache: dict[tuple[str, bool], str | None] = {}
+        self.choices: dict[str, str] = {}
+        for st in reg:
+            for name in (st.un_name, *st.aliases):
+                self.choices[normal_key(name)] = st.iso3
+        for name, iso in _FORMER_NAMES.items():
+            self.choices[normal_key(name)] = iso
+
+    def lookup(self, name: str, *, fuzzy: bool = True) -> str | None:
+        name = _strip_marker(name)
+        key = (name, fuzzy)
+        if key in self.cache:
+            return self.cache[key]
+        iso = self._lookup(name, fuzzy)
+        self.cache[key] = iso
+        return iso
+
+    def _lookup(self, name: str, fuzzy: bool) -> str | None:
+        if not name or len(name) > 80 or not name[:1].isalpha():
+            return None
+        iso = self.reg.lookup(name)
+        if iso:
+            return iso
+        m = re.fullmatch(r"(.+?)\s*\((.+)\)", name)
+        if m and not name.startswith("("):
+            # "Bolivia (Plurinational Republic of)": the short name decides.
+            return self.lookup(m.group(1), fuzzy=fuzzy)
+        if not name[:1].isupper() and not name.casefold().startswith("the "):
+            return None
+        key = normal_key(name)
+        if name.casefold() in _FORMER_NAMES:
+            return _FORMER_NAMES[name.casefold()]
+        # A name broken by the text layer ("Aus tralia", "Unite d Kingdom").
+        if key in self.choices:
+            return self.choices[key]
+        # Misprints in the report ("Russia Federation", "United Sates of America"): only long
+        # names, only a near-certain match, and only when the words look like a name.
+        if fuzzy and len(key) >= 8 and re.fullmatch(r"[A-Z][\w'’\-]*( [\w'’\-()]+){0,8}", name):
+            from rapidfuzz import fuzz, process
+
+            hit = process.extractOne(key, list(self.choices), scorer=fuzz.ratio, score_cutoff=90)
+            if hit:
+                return self.choices[hit[0]]
+        return None
+
+
+def normal_key(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.casefold())
+
+
+def _segment(names: _Names, piece: str) -> tuple[list[str], list[str]]:
+    """States in a piece with no separators left: "Bosnia and Herzegovina", "Chile Egypt"."""
+    words = piece.split()
+    states: list[str] = []
+    unknown: list[str] = []
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + 10), i, -1):
+            cand = " ".join(words[i:j])
+            iso = names.lookup(cand, fuzzy=False)
+            if iso:
+                states.append(iso)
+                i = j
+                break
+        else:
+            if words[i] not in ("and", "&"):
+                unknown.append(words[i])
+            i += 1
+    return states, unknown
+
+
+def _resolve_group(names: _Names, content: str) -> tuple[list[str], list[str]]:
+    """States named in one parenthesis, and the words that name none.
+
+    Tries the whole content first ("United Kingdom of Great Britain and Northern Ireland",
+    "Bosnia and Herzegovina"), then splits on commas, semicolons and slashes, then on words.
+    """
+    whole = names.lookup(content)
+    if whole:
+        return [whole], []
+    states: list[str] = []
+    unknown: list[str] = []
+    for piece in re.split(r"\s*(?:,|;|/)\s*", content):
+        piece = _strip_marker(piece)
+        if not piece:
+            continue
+        iso = names.lookup(piece)
+        if iso:
+            states.append(iso)
+            continue
+        found, missing = _segment(names, re.sub(r"[()]", " ", piece))
+        states.extend(found)
+        if missing:
+            unknown.append(piece if not found else " ".join(missing))
+    return states, unknown
+
+
+def _paren_groups(text: str, names: _Names) -> list[tuple[int, int]]:
+    """(start, end) of each outermost closed parenthesis, end exclusive.
+
+    An unclosed "(" is ignored ("(ICERD, in line with ... (Peru);"); a ")" without its "("
+    at the very end of a wording opens at the start of the name before it ("... Court Ghana);").
+    """
+    stack: list[int] = []
+    groups: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")":
+            if stack:
+                start = stack.pop()
+                groups.append((start, i + 1))
+            else:
+                m = re.search(r"(?:^|[\s;,])((?:[A-Z][\w'’\-]*\s*){1,6})$", text[:i])
+                if m:
+                    # The longest run of final words that names a state: "... Court Ghana)".
+                    words = m.group(1).split()
+                    for n in range(len(words), 0, -1):
+                        if names.lookup(" ".join(words[-n:]), fuzzy=False):
+                            start = text.rfind(words[-n], 0, i)
+                            groups.append((start - 1, i + 1))
+                            break
+    for start in stack:
+        # "(Iran (Islamic Republic of);": the inner group closes the outer name.
+        for k, (gs, ge) in enumerate(groups):
+            if gs > start and (
+                names.lookup(text[start + 1 : gs]) or names.lookup(text[start + 1 : ge])
+            ):
+                groups[k] = (start, ge)
+                break
+    groups.sort()
+    outer: list[tuple[int, int]] = []
+    for g in groups:
+        if outer and g[0] >= outer[-1][0] and g[1] <= outer[-1][1]:
+            continue
+        outer.append(g)
+    return outer
+
+
+_PART_TRIM = " \t;,/"
+
+
+def split_parts(text: str, *, names: _Names, path: str, page: int, paragraph: str) -> list[Part]:
+    """One Part per wording: text up to a run of state parentheses, with those states.
+
+    Wordings chained by "/" ("Consider ratifying (Mauritius)/ratify (Argentina) the
+    OP-CAT;") share the words after the last parenthesis; each part gets them.
+    """
+    runs: list[tuple[int, int, list[str]]] = []  # (start, end, states) of state runs
+    for k, (s, e) in enumerate(groups := _paren_groups(text, names)):
+        content = text[s + 1 : e - 1]
+        states, unknown = _resolve_group(names, content)
+        if states and not unknown:
+            if runs and text[runs[-1][1] : s].strip(" ,;\t") == "":
+                runs[-1] = (runs[-1][0], e, runs[-1][2] + states)  # "(Costa Rica) (El Salvador)"
+            else:
+                runs.append((s, e, states))
+            continue
+        follows_break = re.match(r"\s*(\d{1,2}\s*)?([;./]|\(|$|and\b)", text[e:]) is not None
+        last = k == len(groups) - 1
+        if states and unknown and (follows_break or last) and _looks_like_state_list(content):
+            raise UnknownState(unknown[0], path=path, page=page)
+        if last and not runs and not states:
+            # The paragraph ends with a parenthesis that names no state we know.
+            trailing = text[e:].strip(" .;,\t0123456789*")
+            if not trailing and _looks_like_state_list(content):
+                raise UnknownState(_strip_marker(content), path=path, page=page)
+    if not runs:
+        raise BadRecord(
+            f"recommendation {paragraph} names no recommending state in parentheses "
+            f"({_squash(text)[:80]!r}); check the page, or add the spelling to "
+            "uprlens/lexicons/states.csv",
+            path=path,
+            page=page,
+        )
+    # Chains: runs of wordings up to a ";" or "." after a state parenthesis.
+    chains: list[list[tuple[str, list[str]]]] = [[]]
+    cursor = 0
+    for s, e, states in runs:
+        chains[-1].append((text[cursor:s], states))
+        cursor = e
+        if re.match(r"\s*(\d{1,2}\s*)?[;.]", text[e:]):
+            chains.append([])
+    if not chains[-1]:
+        chains.pop()
+    tail = ""
+    if not re.match(r"\s*(\d{1,2}\s*)?[;.]", text[cursor:]):
+        # Words after the last parenthesis complete the wording(s) before it.
+        tail = _squash(text[cursor:]).strip(" .;,/\t0123456789*")
+    parts: list[Part] = []
+    for k, chain in enumerate(chains):
+        last_chain = k == len(chains) - 1
+        counts = Counter(st for _raw, states in chain for st in dict.fromkeys(states))
+        if len(chain) > 1 and max(counts.values()) > 1:
+            parts.extend(_distribute(chain, tail if last_chain else ""))
+            continue
+        start = len(parts)
+        for raw, states in chain:
+            _close(parts, raw, states)
+        if last_chain and tail:
+            for i in range(start, len(parts)):
+                parts[i] = Part(text=f"{parts[i].text} {tail}".strip(), states=parts[i].states)
+    # Words after a closing ";" or "." ("Not applicable.", a comment of the SuR) are
+    # attributed to no state: they stay in the paragraph text, not in a part.
+    return parts
+
+
+_NAME_LIKE = re.compile(r"(?:the )?[A-Z][a-z'’\-.]+(?: (?:of|and|the|da|de|[A-Z(][\w'’\-.()]*))*")
+
+
+def _looks_like_state_list(content: str) -> bool:
+    """Every piece is a capitalised name ("Lalaland", "Republic of Foo"); not "ICRMW"."""
+    pieces = [p.strip() for p in re.split(r"[,;/]", _strip_marker(content)) if p.strip()]
+    return bool(pieces) and all(_NAME_LIKE.fullmatch(p) for p in pieces)
+
+
+def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
+    """Each state's own wording out of a phrase attributed piece by piece.
+
+    "Sign (Germany, Spain) and ratify (Germany, Spain, Maldives) the CAT (Germany, Spain,
+    Maldives) and its Optional Protocol (Germany, Maldives)" gives Germany "Sign and ratify
+    the CAT and its Optional Protocol" and Maldives "ratify the CAT and its Optional Protocol".
+    """
+    order: dict[str, None] = {}
+    for _raw, states in chain:
+        order.update(dict.fromkeys(states))
+    wordings: dict[str, list[str]] = {st: [] for st in order}
+    for raw, states in chain:
+        for st in dict.fromkeys(states):
+            wordings[st].append(raw)
+    grouped: dict[str, list[str]] = {}
+    for st, pieces in wordings.items():
+        text = _squash("".join(pieces) + (f" {tail}" if tail else ""))
+        text = re.sub(r"^(?:and|or)\s+", "", text.strip(_PART_TRIM)).strip(_PART_TRIM)
+        grouped.setdefault(text, []).append(st)
+    return [Part(text=t, states=tuple(sts)) for t, sts in grouped.items()]
+
+
+# Session 1-2 reports chain one state's wordings in one sentence: "That Algeria take ...;
+# recommends the continuation of ..." or "... It also recommended that ...".
+_RECOMMENDS = re.compile(
+    r"(?:;|\.)\s+(?:(?:it|and)\s+)?(?:also\s+|further\s+)?recommend(?:s|ed)\s+(?:that\s+)?", re.I
+)
+
+
+def _close(parts: list[Part], raw: str, states: list[str]) -> None:
+    seen: dict[str, None] = {}
+    for s in states:
+        seen.setdefault(s, None)
+    before = len(parts)
+    for piece in _RECOMMENDS.split(_squash(raw)):
+        wording = piece.strip(_PART_TRIM)
+        wording = re.sub(r"^(and|or)\s+", "", wording)
+        if wording:
+            parts.append(Part(text=wording, states=tuple(seen)))
+    if len(parts) == before:  # states with no words of their own: "(Brazil)/(Chile) ..."
+        parts.append(Part(text="", states=tuple(seen)))
+
+
+# ---------------------------------------------------------------- positions
+
+_NOTED = re.compile(
+    r"did\s+not\s+(enjoy|receive|obtain|gain|get)|do(es)?\s+not\s+(enjoy|accept|support)|"
+    r"not\s+(be\s+)?(accepted|supported)|could\s+not\s+(accept|support)|cannot\s+(accept|support)|"
+    r"\bare\s+noted\b|\bwere\s+noted\b|\bhas\s+noted\b|\bhave\s+been\s+noted\b|\bnoted\s+by\b|"
+    r"\bthus\s+noted\b|\brejected?\b|\bnot\s+accept|\btakes?\s+note\b|\btook\s+note\b",
+    re.I,
+)
+_PENDING = re.compile(
+    r"will\s+(be\s+)?examine|will\s+provide\s+(its\s+)?responses?|will\s+consider|"
+    r"will\s+respond|in\s+due\s+(time|course)|will\s+be\s+considered|further\s+consideration|"
+    r"will\s+be\s+(further\s+)?studied|will\s+study",
+    re.I,
+)
+_IMPLEMENTED = re.compile(
+    r"already\s+(been\s+|being\s+)?implemented|process\s+of\s+(being\s+)?implement|"
+    r"being\s+implemented|already\s+(being\s+)?(in\s+place|underway|under\s+way)",
+    re.I,
+)
+_SUPPORTED = re.compile(
+    r"enjoys?\s+the\s+support|accepted|\baccepts?\b|\bsupports?\b|\bsupported\b", re.I
+)
+
+
+def _position_of(intro: str) -> tuple[str | None, str | None]:
+    flat = _squash(intro)
+    if _NOTED.search(flat):
+        position = "noted"
+    elif _PENDING.search(flat):
+        position = "pending"
+    elif _IMPLEMENTED.search(flat) or _SUPPORTED.search(flat):
+        position = "supported"
+    else:
+        return None, None
+    qualifier = None
+    m = _IMPLEMENTED.search(flat)
+    if m:
+        qualifier = flat.rstrip(":; ")
+    return position, qualifier
+
+
+# ---------------------------------------------------------------- identity
+
+_ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+        ],
+        start=1,
+    )
+}
+_TENS = {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50}
+_TENS_PREFIX = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+
+def _ordinal(word: str) -> int | None:
+    w = word.casefold().replace(" ", "").replace("\u2011", "-").replace("–", "-")
+    m = re.fullmatch(r"(\d{1,2})(st|nd|rd|th)", w)
+    if m:
+        return int(m.group(1))
+    if w in _ORDINALS:
+        return _ORDINALS[w]
+    if w in _TENS:
+        return _TENS[w]
+    if "-" in w:
+        a, _, b = w.partition("-")
+        if a in _TENS_PREFIX and b in _ORDINALS and _ORDINALS[b] < 10:
+            return _TENS_PREFIX[a] + _ORDINALS[b]
+    return None
+
+
+def _identify(report: ParsedReport, head: str, names: _Names) -> None:
+    flat = _squash(head)
+    m = re.search(r"A\s*/\s*HRC\s*/\s*(\d{1,2})\s*/\s*(\d{1,3})(?!\d)", flat)
+    if m:
+        report.symbol = f"A/HRC/{m.group(1)}/{m.group(2)}"
+    m = re.search(r"held\s+its\s+([A-Za-z0-9]+(?:\s*[-‑–]\s*[A-Za-z]+)?)\s+session", flat, re.I)
+    if m:
+        report.session = _ordinal(m.group(1))
+        tail = flat[m.end() : m.end() + 200]
+        y = re.search(r"\b(20\d\d)\b", tail)
+        if y:
+            report.year = int(y.group(1))
+    if report.session is None:
+        m = re.search(
+            r"Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review\s+"
+            r"([A-Za-z]+(?:-[a-z]+)?)\s+session",
+            flat,
+            re.I,
+        )
+        if m:
+            report.session = _ordinal(m.group(1))
+    if report.session is not None:
+        report.cycle = cycle_of_session(report.session)
+    for pattern in (
+        r"review\s+of\s+(?:the\s+)?(.{3,70}?)\s+was\s+held",
+        r"Universal\s+Periodic\s+Review\W{0,4}\s*(.{3,70}?)\s+(?:\*|United\s+Nations|"
+        r"Addendum|General\s+Assembly|A/HRC)",
+    ):
+        m = re.search(pattern, flat, re.I)
+        if m:
+            name = m.group(1).strip(" *")
+            iso = names.lookup(name)
+            if iso:
+                report.sur, report.sur_name = iso, name
+                return
+
+
+# ---------------------------------------------------------------- the section
+
+_HEADING = re.compile(
+    r"^(?:[IVX]+\s*\.\s*)?conclusions\s+and\s*(?:/\s*or\s+)?recommendations\b(?![^\n]*\.{4})",
+    re.I | re.M,
+)
+_TOC = re.compile(
+    r"conclusions\s+and\s*(?:/\s*or\s+)?recommendations\s*\.{4,}[\s.]*[\d\s–\-]*?\s(\d{1,3})\s*$",
+    re.I | re.M,
+)
+_SECTION_END = re.compile(
+    r"^\d{1,3}\.\s+All\s+conclusions\s+and\s*/?\s*or\s+recommendations|^Annex\b|"
+    r"^(?:Composition\s+of\s+the\s+delegation)",
+    re.I,
+)
+
+
+def _find_section_page(pages: Sequence[str]) -> int | None:
+    n = len(pages)
+    # The table of contents gives the page; check it and its neighbours first (cheap).
+    for i in range(min(3, n)):
+        m = _TOC.search(pages[i])
+        if m:
+            p = int(m.group(1)) - 1
+            for cand in (p, p - 1, p + 1, p - 2, p + 2):
+                if 0 <= cand < n and _HEADING.search(_heading_text(pages[cand])):
+                    return cand
+            break
+    for i in range(n - 1, -1, -1):
+        if _HEADING.search(_heading_text(pages[i])):
+            return i
+    return None
+
+
+def _heading_text(page: str) -> str:
+    return "\n".join(ln.strip() for ln in page.split("\n"))
+
+
+@dataclass
+class _Block:
+    number: str  # "114" or "114.3"
+    top: int
+    sub: int | None
+    lines: list[str]
+    page: int
+
+
+_TOP = re.compile(r"^(\d{1,3})\s*\.\s+(.*)$")
+_SUB2 = re.compile(r"^(\d{1,3})\s*\.\s*(\d{1,3})\s*\.?\s*(.*)$")
+
+
+def _section_lines(pages: Sequence[str], first: int) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    started = False
+    for i in range(first, len(pages)):
+        lines = []
+        for ln in _clean_page(pages[i]):
+            # "(Spain);110.44. Take ...": an item that starts inside a line.
+            lines.extend(
+                re.sub(r"([;.])\s*(?=\d{1,3}\.\d{1,3}\.\s*[A-Z])", "\\1\n", ln).split("\n")
+            )
+        for ln in lines:
+            if not started:
+                if _HEADING.match(ln):
+                    started = True
+                continue
+            if _SECTION_END.match(ln):
+                return out
+            out.append((ln, i + 1))
+        if not started:
+            started = True  # heading not on a line of its own: take the page
+    return out
+
+
+def _blocks(lines: list[tuple[str, int]], problems: list[str]) -> list[_Block]:
+    blocks: list[_Block] = []
+    top: int | None = None
+    sub = 0
+    style: str | None = None  # "dotted" (186.3) or "plain" (1., 2. under 114.)
+    for ln, page in lines:
+        m2 = _SUB2.match(ln)
+        if m2 and top is not None and int(m2.group(1)) == top and m2.group(2) and style != "plain":
+            n = int(m2.group(2))
+            rest = m2.group(3)
+            if n == sub + 1 or (sub < n <= sub + 3 and _starts_item(rest)):
+                if n != sub + 1:
+                    problems.append(f"{top}.{sub + 1} to {top}.{n - 1} missing (page {page})")
+                sub, style = n, "dotted"
+                blocks.append(_Block(f"{top}.{n}", top, n, [rest], page))
+                continue
+            if n == sub and _starts_item(rest) and blocks and blocks[-1].sub == n:
+                problems.append(f"{top}.{n} printed twice (page {page})")
+                blocks.append(_Block(f"{top}.{n}", top, n, [rest], page))
+                continue
+        if (
+            m2
+            and style == "dotted"
+            and top is not None
+            and int(m2.group(2)) == sub + 1
+            and _starts_item(m2.group(3))
+            and int(m2.group(1)) != top
+        ):
+            problems.append(f"{top}.{sub + 1} printed as {m2.group(1)}.{m2.group(2)} (page {page})")
+            sub += 1
+            blocks.append(_Block(f"{top}.{sub}", top, sub, [m2.group(3)], page))
+            continue
+        m = _TOP.match(ln)
+        if m:
+            n = int(m.group(1))
+            rest = m.group(2)
+            if style != "dotted" and top is not None and n == sub + 1 and _starts_item(rest):
+                sub, style = n, "plain"
+                blocks.append(_Block(f"{top}.{n}", top, n, [rest], page))
+                continue
+            if (top is None and _starts_item(rest)) or (top is not None and n == top + 1):
+                top, sub, style = n, 0, None
+                blocks.append(_Block(str(n), n, None, [rest], page))
+                continue
+            if (
+                style == "plain"
+                and top is not None
+                and sub + 1 < n <= sub + 3
+                and _starts_item(rest)
+            ):
+                problems.append(f"{top}.{sub + 1} to {top}.{n - 1} missing (page {page})")
+                sub = n
+                blocks.append(_Block(f"{top}.{n}", top, n, [rest], page))
+                continue
+        if blocks:
+            blocks[-1].lines.append(ln)
+    return blocks
+
+
+_ITEM_START = re.compile(r"[\"“‘'(]?[A-Z]")
+
+
+def _starts_item(rest: str) -> bool:
+    return bool(_ITEM_START.match(rest))
+
+
+# ---------------------------------------------------------------- dialogue references
+
+_REF_ONE = r"\d{1,3}\b(?: ?,? ?\( ?[a-z]{1,2} ?\))*"
+_REF = re.compile(
+    rf"paragraphs? ({_REF_ONE}(?:(?: ?, ?| and | ?; ?| )(?:(?:last|first) sentence ?,? ?)?"
+    rf"(?:above ?,? ?)?(?:and )?{_REF_ONE})*)",
+    re.I,
+)
+
+
+def _references(intro: str) -> list[tuple[int, list[str]]]:
+    flat = _squash(intro)
+    refs: list[tuple[int, list[str]]] = []
+    for m in _REF.finditer(flat):
+        for num, letters in re.findall(r"(\d{1,3})((?:\s*,?\s*\(\s*[a-z]{1,2}\s*\))*)", m.group(1)):
+            refs.append((int(num), re.findall(r"\(\s*([a-z]{1,2})\s*\)", letters)))
+    return refs
+
+
+def _item_references(intro: str) -> list[str]:
+    """Item numbers cited in a paragraph: "77.13, 77.43 ... and 77 .88", "95.1 to 95.5"."""
+    flat = _squash(intro)
+    out: list[str] = []
+    m = re.search(
+        r"\bNos?\s?\.?\s*(\d{1,3}(?:\s*(?:,|and|to|-|–)\s*\d{1,3}\b)*)[^\d]{0,40}?"
+        r"paragraphs?\s+(\d{1,3})\b",
+        flat,
+    )
+    if m:
+        top = m.group(2)
+        for a, b in re.findall(r"(\d{1,3})(?:\s*(?:to|-|–)\s*(\d{1,3}))?", m.group(1)):
+            out.extend(f"{top}.{k}" for k in range(int(a), int(b or a) + 1))
+        return out
+    for m in re.finditer(
+        r"(\d{1,3})\s?\.\s?(\d{1,3})(?:\s*(?:to|-|–)\s*(\d{1,3})\s?\.\s?(\d{1,3}))?", flat
+    ):
+        top, a = m.group(1), int(m.group(2))
+        if m.group(3) and m.group(3) == top and int(m.group(4)) >= a:
+            out.extend(f"{top}.{k}" for k in range(a, int(m.group(4)) + 1))
+        else:
+            out.append(f"{top}.{a}")
+    return out
+
+
+def _body_paragraphs(
+    pages: Sequence[str], wanted: set[int], upto_page: int
+) -> dict[int, tuple[str, int]]:
+    """Text and page of the numbered paragraphs before the conclusions (only those wanted)."""
+    found: dict[int, tuple[list[str], int]] = {}
+    current: int | None = None
+    expected = 1
+    for i in range(0, upto_page + 1):
+        for ln in _clean_page(pages[i]):
+            m = _TOP.match(ln)
+            if m and int(m.group(1)) == expected and _starts_item(m.group(2)):
+                current = expected
+                expected += 1
+                if current in wanted:
+                    found[current] = ([m.group(2)], i + 1)
+                continue
+            if re.match(r"^[IVX]+\s*\.\s+[A-Z]", ln) or re.match(r"^[A-H]\s*\.\s+[A-Z]", ln):
+                current = None  # a heading ends the paragraph
+                continue
+            if current in found:
+                found[current][0].append(ln)
+    return {k: (" ".join(v[0]), v[1]) for k, v in found.items()}
+
+
+_LETTER = re.compile(r"(?:(?<=[\s:;,])|^)\(?([a-z])\)\s*(?=\w|“|\")")
+_SENTENCE_END = re.compile(
+    r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\be\.g)(?<!\bi\.e)(?<!\bNo)\.(?=\s+[A-Z“\"]|\s*$)"
+)
+
+
+def _speaker(text: str, names: _Names, sur: str | None) -> str | None:
+    """The state that speaks in a dialogue paragraph: the first state named, not the SuR."""
+    words = text.split()
+    for i in range(len(words)):
+        if not words[i][:1].isupper():
+            continue
+        for n in range(min(8, len(words) - i), 0, -1):
+            cand = " ".join(words[i : i + n]).strip(",.;:")
+            iso = names.lookup(cand, fuzzy=False)
+            if iso and iso != sur:
+                return iso
+    return None
+
+
+def _trim_item(chunk: str) -> str:
+    chunk = re.sub(r"[\s;,]*(\band\b|\bor\b)?(\s+also)?[\s;,]*$", "", chunk).strip(" .;,")
+    return re.sub(r"^(and|or)\s+", "", chunk)
+
+
+def _inline(text: str, at: int) -> bool:
+    """A letter marker inside a phrase: after "the", "both", or an "and" with no comma."""
+    before = text[max(0, at - 30) : at]
+    return re.search(r"(?:\b(?:the|both|a|an|of|to)|[^,;:]\s(?:and|or))\s*$", before) is not None
+
+
+def _cut_dialogue(
+    number: int, text: str, letters: list[str], names: _Names, sur: str | None
+) -> tuple[str | None, list[tuple[str, str]], list[str]]:
+    """(speaker, [(id, text)], missing letters) for one dialogue paragraph."""
+    speaker = _speaker(text, names, sur)
+    marks: list[tuple[str, int, int]] = []
+    want = "a"
+    for m in _LETTER.finditer(text):
+        letter = m.group(1)
+        if letter == want:
+            marks.append((letter, m.start(), m.end()))
+            want = chr(ord(want) + 1)
+    items: list[tuple[str, str]] = []
+    k = 0
+    while k < len(marks):
+        letter, _s, e = marks[k]
+        # Letters inside one phrase ("to adhere to both the (b) Rome Statute of the ICC and
+        # (c) the OP-CAT") make one item, "95(b)(c)", that starts where the phrase starts.
+        group = [letter]
+        j = k
+        while _inline(text, _s) and j + 1 < len(marks) and _inline(text, marks[j + 1][1]):
+            j += 1
+            group.append(marks[j][0])
+        stop = marks[j + 1][1] if j + 1 < len(marks) else len(text)
+        end = _SENTENCE_END.search(text, marks[j][2], stop)
+        start = e
+        if len(group) > 1 and items:
+            prev_letters, prev = items[-1]
+            cut = max(prev.rfind(" and "), prev.rfind(";"), prev.rfind(","))
+            if cut > 0:
+                head = prev[cut:].lstrip(" ;,")
+                head = re.sub(r"^and\s+", "", head)
+                items[-1] = (prev_letters, _trim_item(prev[:cut]))
+                start = max(text.rfind(head, 0, _s), 0) if head else _s
+        chunk = _trim_item(text[start : end.start() if end else stop])
+        items.append(("".join(f"({g})" for g in group)[1:-1], chunk))
+        k = j + 1
+    out: list[tuple[str, str]] = []
+    missing: list[str] = []
+    if letters:
+        owner = {g: key for key, _t in items for g in re.findall(r"[a-z]+", key)}
+        have = dict(items)
+        for letter in letters:
+            key = owner.get(letter)
+            if key is None:
+                missing.append(letter)
+            elif not any(o[0] == f"{number}({key})" for o in out):
+                out.append((f"{number}({key})", have[key]))
+        return speaker, out, missing
+    out = [(f"{number}({letter})", t) for letter, t in items]
+    # Recommendations of the paragraph that carry no letter.
+    for sent in re.split(r"(?<=\.)\s+(?=[A-Z])", text):
+        if _LETTER.search(sent) or not re.search(r"recommend", sent, re.I):
+            continue
+        m = re.search(
+            r"recommend(?:ed|s)?\s+(?:that\s+|to\s+)?(?:the\s+)?(?:[A-Z][\w’'-]*\s+){0,4}?"
+            r"(?:that\s+|to\s+)?(?=[a-z])",
+            sent,
+        )
+        if not m:
+            continue
+        chunk = sent[m.end() :].strip().rstrip(".")
+        if len(chunk) > 10:
+            pid = f"{number}(unlettered)" if items else str(number)
+            if any(o[0] == pid for o in out):
+                k = sum(o[0].startswith(pid) for o in out) + 1
+                pid = f"{number}(unlettered{k})" if items else f"{number}(s{k})"
+            out.append((pid, chunk))
+    return speaker, out, missing
+
+
+# ---------------------------------------------------------------- the parser
+
+
+def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
+    """Parse the page texts of a Working Group report into its recommendations.
+
+    Raises UnsupportedSource when the text is no Working Group report, BadRecord when the
+    recommendation section cannot be found or a recommendation names no state, and
+    UnknownState when a state parenthesis cannot be resolved.
+    """
+    names = _names()
+    report = ParsedReport(source=source)
+    if not pages:
+        raise UnsupportedSource("the document is empty", path=source)
+    # Only the pages needed are read (PDF text is slow): the cover, then up to the first
+    # paragraph ("held its fourth session"), then the conclusions.
+    head = pages[0]
+    for i in range(1, min(4, len(pages))):
+        if re.search(r"held\s+its\s+\S+\s+session", head) and looks_like_report(head):
+            break
+        head += "\n" + pages[i]
+    if not looks_like_report(head):
+        raise UnsupportedSource(
+            'not a Working Group report of the Universal Periodic Review (no "Report of the '
+            'Working Group on the Universal Periodic Review" on the first pages); give the '
+            "official A/HRC/... report",
+            path=source,
+            page=1,
+        )
+    _identify(report, head, names)
+    first = _find_section_page(pages)
+    if first is None:
+        raise BadRecord(
+            'the section "Conclusions and/or recommendations" was not found; is the report '
+            "complete? (a truncated download loses its last pages)",
+            path=source,
+        )
+    report.section_page = first + 1
+    lines = _section_lines(pages, first)
+    vocab = _Vocabulary(["\n".join(ln for ln, _ in lines), head])
+    blocks = _blocks(lines, report.problems)
+    if not blocks:
+        raise BadRecord(
+            "the conclusions section holds no numbered paragraphs", path=source, page=first + 1
+        )
+    symbol = report.symbol or source
+    intro: dict[int, str] = {}
+    has_subs: set[int] = set()
+    for b in blocks:
+        if b.sub is None:
+            intro[b.top] = _join_lines(b.lines, vocab)
+        else:
+            has_subs.add(b.top)
+    unattributed: list[BadRecord] = []
+    for b in blocks:
+        if b.sub is None:
+            continue
+        lead = intro.get(b.top, "")
+        position, qualifier = _position_of(lead)
+        if position is None and not re.search(r"recommend", lead, re.I):
+            continue  # "the following conclusions were made": not recommendations
+        text = vocab.join_broken(_join_lines(b.lines, vocab))
+        text = _strip_trailing_marker(text)
+        if (
+            report.sur_name
+            and re.match(
+                rf"(The\s+)?(Government\s+of\s+)?{re.escape(report.sur_name)}\s+(explained|indicated|"
+                r"stated|noted|considers|considered|informed|responded|replied|clarified|"
+                r"reiterated|recalled|is\s+of\s+the\s+view|wishes|does\s+not|did\s+not|"
+                r"[a-z]+(?:\s[a-z]+)?\s+that)\b",
+                text,
+            )
+            and not re.search(r"\)[\s\d]*[;.]?\s*$", text)
+        ):
+            # The SuR's comment printed as a numbered item ("Costa Rica explained that ...").
+            if report.items and report.items[-1].locator == f"para {b.top}":
+                report.items[-1].qualifier = text
+            continue
+        try:
+            parts = split_parts(text, names=names, path=source, page=b.page, paragraph=b.number)
+        except BadRecord as exc:
+            # The earliest reports print no states at all; then no item has any.
+            unattributed.append(exc)
+            parts = [Part(text=text.rstrip(" .;"), states=())]
+        report.items.append(
+            ParsedItem(
+                paragraph=b.number,
+                text=text,
+                parts=parts,
+                page=b.page,
+                position=position,
+                qualifier=qualifier,
+                position_source=f"{symbol} para {b.top}" if position else None,
+                locator=f"para {b.top}",
+            )
+        )
+    if unattributed and any(p.states for item in report.items for p in item.parts):
+        raise unattributed[0]
+    # Positions given later by reference to the numbered items: "the recommendations in
+    # paragraphs 77.13, 77.43 ... have already been implemented".
+    by_number = {item.paragraph: item for item in report.items}
+    for top, text in intro.items():
+        refs = _item_references(text)
+        if top in has_subs or not refs:
+            continue
+        position, qualifier = _position_of(text)
+        for pid in refs:
+            item = by_number.get(pid)
+            if item is None:
+                report.problems.append(f"para {top} cites {pid}, which is not in the report")
+                continue
+            if position == "noted" or item.position is None:
+                item.position = position
+                item.position_source = f"{symbol} para {top}"
+            if qualifier:
+                item.qualifier = qualifier
+    # Cycle-1 positions given by reference to the dialogue paragraphs.
+    for top, text in intro.items():
+        if top in has_subs:
+            continue
+        refs = [(n, letters) for n, letters in _references(text) if n < top]
+        if not refs or _item_references(text) or re.match(r"All\s+conclusions", text, re.I):
+            continue
+        position, qualifier = _position_of(text)
+        if position is None:
+            continue  # "Reference is made to ... paragraph 6 above": no position stated
+        body = _body_paragraphs(pages, {n for n, _ in refs}, first)
+        dvocab = _Vocabulary([vocab_text for vocab_text, _ in body.values()])
+        dvocab.counts.update(vocab.counts)
+        for number, letters in refs:
+            if number not in body:
+                report.problems.append(
+                    f"para {top} cites dialogue paragraph {number}, which was not found"
+                )
+                continue
+            ptext, page = body[number]
+            ptext = dvocab.join_broken(ptext)
+            speaker, cut, missing = _cut_dialogue(number, ptext, letters, names, report.sur)
+            for letter in missing:
+                report.problems.append(
+                    f"para {top} cites {number} ({letter}), not found in paragraph {number}"
+                )
+            if speaker is None:
+                raise BadRecord(
+                    f"dialogue paragraph {number}, cited by paragraph {top}, names no state "
+                    "that made its recommendations",
+                    path=source,
+                    page=page,
+                )
+            for pid, chunk in cut:
+                report.items.append(
+                    ParsedItem(
+                        paragraph=pid,
+                        text=chunk,
+                        parts=[Part(text=chunk, states=(speaker,))],
+                        page=page,
+                        position=position,
+                        qualifier=qualifier,
+                        position_source=f"{symbol} para {top}" if position else None,
+                        locator=f"dialogue para {number}",
+                    )
+                )
+    _check_duplicates(report)
+    if not report.items:
+        raise BadRecord(
+            "no recommendation found in the conclusions section", path=source, page=first + 1
+        )
+    return report
+
+
+def _check_duplicates(report: ParsedReport) -> None:
+    counts = Counter(item.paragraph for item in report.items)
+    for pid, n in counts.items():
+        if n > 1 and not any(f"{pid} printed twice" in p for p in report.problems):
+            report.problems.append(f"{pid} printed {n} times")
+
+
+def _join_lines(lines: list[str], vocab: _Vocabulary) -> str:
+    text = ""
+    for ln in lines:
+        text = vocab.line_join(text, ln)
+    return _squash(text)
+
+
+def _strip_trailing_marker(text: str) -> str:
+    # A footnote marker left after the closing state parenthesis: "(Belgium)1."
+    return re.sub(r"\)\s*\d{1,2}(?=\s*[;.,]?\s*$)", ")", text)
+
+
+# ---------------------------------------------------------------- files
+
+
+def read_report(
+    path: Path,
+    *,
+    sur: str | None = None,
+    cycle: int | None = None,
+    session: int | None = None,
+    allow_numbering_problems: bool = False,
+) -> list[ImportBatch]:
+    """The recommendations of one Working Group report file as one import batch.
+
+    ``sur``/``cycle``/``session`` override what the document says (and are required when it
+    says nothing). Numbering gaps or duplicates raise BadRecord unless
+    ``allow_numbering_problems`` is set, so an import is never silently partial.
+    """
+    from uprlens.ingest.pdf import document_pages
+    from uprlens.ingest.safety import file_sha256
+
+    p = Path(path)
+    pages = document_pages(p)
+    report = parse_report_text(pages, source=str(p))
+    return [
+        to_batch(
+            report,
+            path=p,
+            sha256=file_sha256(p),
+            sur=sur,
+            cycle=cycle,
+            session=session,
+            allow_numbering_problems=allow_numbering_problems,
+        )
+    ]
+
+
+def to_batch(
+    report: ParsedReport,
+    *,
+    path: Path,
+    sha256: str = "",
+    sur: str | None = None,
+    cycle: int | None = None,
+    session: int | None = None,
+    allow_numbering_problems: bool = False,
+) -> ImportBatch:
+    """Turn a parsed report into an ImportBatch (kind ``wg_report``)."""
+    reg = registry()
+    if report.problems and not allow_numbering_problems:
+        raise BadRecord(
+            "the numbering of the recommendations is not consistent ("
+            + "; ".join(report.problems[:5])
+            + (f"; and {len(report.problems) - 5} more" if len(report.problems) > 5 else "")
+            + "); check the document, or import anyway with allow_numbering_problems",
+            path=path,
+            page=report.section_page,
+        )
+    iso = reg.resolve(sur, path=path) if sur else report.sur
+    if iso is None:
+        raise BadRecord(
+            'the State under review is not named where expected ("The review of X was '
+            'held..."); give it explicitly (sur=...)',
+            path=path,
+            page=1,
+        )
+    session = session if session is not None else report.session
+    if cycle is None:
+        cycle = report.cycle if session == report.session else None
+        if cycle is None and session is not None:
+            cycle = cycle_of_session(session)
+    if cycle is None:
+        raise BadRecord(
+            'the Working Group session is not stated ("held its fourth session"); give the '
+            "cycle or session explicitly",
+            path=path,
+            page=1,
+        )
+    review = Review(
+        sur=iso, cycle=cycle, session=session, year=report.year, wg_report=report.symbol
+    )
+    recs = []
+    for item in report.items:
+        recs.append(
+            Recommendation(
+                id=format_id(iso, cycle, item.paragraph),
+                review=review,
+                paragraph=item.paragraph,
+                text=item.text,
+                parts=item.parts,
+                provenance=Provenance(
+                    source=str(path), sha256=sha256, page=item.page, locator=item.locator
+                ),
+                position=item.position,
+                position_qualifier=item.qualifier,
+                position_source=item.position_source,
+            )
+        )
+    title = f"{report.symbol or path.name}: {reg.name(iso)}"
+    if report.problems:
+        title += f" ({len(report.problems)} numbering problems)"
+    return ImportBatch(
+        kind="wg_report",
+        review=review,
+        recommendations=recs,
+        source=Provenance(source=str(path), sha256=sha256),
+        title=title,
+    )
