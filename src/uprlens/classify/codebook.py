@@ -1,0 +1,520 @@
+"""Combine rules and models into the CODEBOOK's labels, each with its evidence.
+
+Order of decision for one recommendation (or, for a clustered paragraph, for each part):
+
+1. action category: a ``certain`` lead verb (lexicons/lead_verbs.csv) decides; otherwise the
+   category model, which reads the lead verb *and* its object (4 vs 5).
+2. verdict: ``endorsing`` if an endorsing frame matches (``endorsing_wins``); ``specific`` if a
+   specific act on a named object matches and the category is 5; ``vague`` if the text names no
+   subject or only asks to share experience; else ``general``.
+3. flags: independent rules (lexicons/flags.jsonl).
+4. issues, themes: models; affected persons: groups lexicon.
+
+A clustered paragraph takes its strongest part's verdict and category, and a flag is set if any
+part has it (CODEBOOK, unit of counting; labels/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from uprlens.classify.checks import check_text
+from uprlens.classify.lexicon import FLAGS, Lexicons, default_lexicons
+from uprlens.classify.model import (
+    MODEL_DIR,
+    CategoryModel,
+    MultiLabelModel,
+    load,
+    tokens_of,
+)
+from uprlens.classify.rules import Hit, LeadVerbFinder, RuleSet, words_of
+from uprlens.errors import ClassifyError
+from uprlens.lexicons.states import registry
+from uprlens.types import Evidence, Label
+
+__all__ = [
+    "CLASSIFIER_VERSION",
+    "Classification",
+    "Classifier",
+    "ROW_COLUMNS",
+    "VERDICTS",
+    "classify",
+    "endorsing_wins",
+    "split_parts",
+    "strongest_part",
+]
+
+CLASSIFIER_VERSION = "0.1.0"
+VERDICTS = ("specific", "general", "vague", "endorsing")
+# Strength order for choosing a clustered paragraph's strongest part.
+_RANK = {"endorsing": 3, "specific": 2, "general": 1, "vague": 0}
+ROW_COLUMNS = (
+    "action_category",
+    "verdict",
+    *FLAGS,
+    "themes",
+    "affected_persons",
+    "issues",
+    "evidence",
+)
+
+
+@dataclass
+class Classification:
+    """All labels of one recommendation."""
+
+    text: str
+    labels: dict[str, Label]
+    themes: list[Label] = field(default_factory=list)
+    affected_persons: list[Label] = field(default_factory=list)
+    issues: list[Label] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    version: str = CLASSIFIER_VERSION
+
+    def _all_labels(self) -> list[Label]:
+        return [*self.labels.values(), *self.themes, *self.affected_persons, *self.issues]
+
+    def as_row(self) -> dict[str, str]:
+        row = {name: self.labels[name].value for name in ("action_category", "verdict", *FLAGS)}
+        row["themes"] = "; ".join(lb.value for lb in self.themes)
+        row["affected_persons"] = "; ".join(lb.value for lb in self.affected_persons)
+        row["issues"] = "; ".join(lb.value for lb in self.issues)
+        ev: dict[str, list[list[Any]]] = {}
+        for lb in self._all_labels():
+            if lb.evidence and not (lb.name in FLAGS and lb.value == "0"):
+                key = lb.name if lb.name in self.labels else f"{lb.name}:{lb.value}"
+                ev[key] = [[e.start, e.end, e.rule_id] for e in lb.evidence]
+        row["evidence"] = json.dumps(ev, separators=(",", ":"), ensure_ascii=False)
+        return row
+
+    def to_dict(self) -> dict[str, Any]:
+        def lab(lb: Label) -> dict[str, Any]:
+            return {
+                "name": lb.name,
+                "value": lb.value,
+                "decided_by": lb.decided_by,
+                "score": round(float(lb.score), 4),
+                "evidence": [
+                    {
+                        "start": e.start,
+                        "end": e.end,
+                        "text": e.text,
+                        "rule_id": e.rule_id,
+                        "source": e.source,
+                    }
+                    for e in lb.evidence
+                ],
+            }
+
+        return {
+            "text": self.text,
+            "version": self.version,
+            "labels": {k: lab(v) for k, v in self.labels.items()},
+            "themes": [lab(lb) for lb in self.themes],
+            "affected_persons": [lab(lb) for lb in self.affected_persons],
+            "issues": [lab(lb) for lb in self.issues],
+            "warnings": list(self.warnings),
+        }
+
+
+# ---------------------------------------------------------------- clustered paragraphs
+
+_STATE_TAIL = re.compile(r"\(((?:[^()]|\([^()]*\))+)\)\s*[;.]?")
+
+
+def split_parts(text: str) -> list[tuple[int, int]]:
+    """Spans of the wordings of a clustered paragraph ("... (Albania); ... (Japan);").
+
+    Splits only after a parenthesis that names a state, so "(ICCPR)" never splits.
+    """
+    if "(" not in text:
+        return [(0, len(text))]
+    reg = registry()
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _STATE_TAIL.finditer(text):
+        names = [n.strip() for n in re.split(r",| and ", m.group(1)) if n.strip()]
+        if not names or not all(reg.lookup(n) or reg.is_unattributed(n) for n in names):
+            continue
+        if text[start : m.start()].strip():
+            spans.append((start, m.end()))
+        start = m.end()
+    if text[start:].strip() and (not spans or len(text[start:].strip()) > 3):
+        spans.append((start, len(text)))
+    return spans or [(0, len(text))]
+
+
+# ---------------------------------------------------------------- conflict settlement
+
+
+def dedupe(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """Drop spans that overlap an earlier-listed one (rule evidence is listed first)."""
+    kept: list[Evidence] = []
+    for e in evidence:
+        if not any(k.start < e.end and e.start < k.end for k in kept):
+            kept.append(e)
+    return sorted(kept, key=lambda e: e.start)
+
+
+def endorsing_wins(verdict: str, endorsing_hits: Sequence[Hit]) -> bool:
+    """CODEBOOK: "Endorsing wins over every other verdict"."""
+    return bool(endorsing_hits) or verdict == "endorsing"
+
+
+def strongest_part(verdicts: Sequence[str], categories: Sequence[str]) -> int:
+    """Index of the part a clustered paragraph takes its verdict and category from."""
+    return max(range(len(verdicts)), key=lambda i: (_RANK[verdicts[i]], categories[i], -i))
+
+
+# ---------------------------------------------------------------- the classifier
+
+
+@dataclass
+class _Part:
+    offset: int
+    text: str
+    category: str = ""
+    cat_score: float = 1.0
+    cat_evidence: tuple[Evidence, ...] = ()
+    cat_by: str = ""
+    verdict: str = ""
+    verdict_evidence: tuple[Evidence, ...] = ()
+    verdict_by: str = ""
+    verdict_score: float = 1.0
+    flags: dict[str, list[Evidence]] = field(default_factory=dict)
+    persons: list[Hit] = field(default_factory=list)
+    toks: Any = None
+
+
+def _shift(ev: Iterable[Evidence], offset: int) -> tuple[Evidence, ...]:
+    if offset == 0:
+        return tuple(ev)
+    return tuple(
+        Evidence(e.start + offset, e.end + offset, e.text, e.rule_id, e.source) for e in ev
+    )
+
+
+class Classifier:
+    """Lexicons + shipped models; ``classify`` one text or ``classify_many`` in bulk."""
+
+    def __init__(
+        self,
+        lexicons: Lexicons,
+        category: CategoryModel,
+        issues: MultiLabelModel | None = None,
+        themes: MultiLabelModel | None = None,
+    ) -> None:
+        self.lexicons = lexicons
+        self.category = category
+        self.issues_model = issues
+        self.themes_model = themes
+        for m in (issues, themes):
+            if m is not None and m.features is None:
+                m.set_feature_names(category._names())
+        self.lead = LeadVerbFinder(lexicons.lead_verbs)
+        self.endorsing = RuleSet(lexicons.endorsing)
+        self.flags = RuleSet(lexicons.flags)
+        self.specific = RuleSet(lexicons.specific)
+        self.subjects = RuleSet(lexicons.subjects)
+        self.groups = RuleSet(lexicons.groups)
+
+    @classmethod
+    def load(
+        cls, model_dir: str | Path | None = None, lexicons: Lexicons | None = None
+    ) -> Classifier:
+        """Load the lexicons and the three shipped models (ClassifyError if one is missing)."""
+        d = MODEL_DIR if model_dir is None else Path(model_dir)
+        return cls(
+            lexicons or default_lexicons(),
+            load(d / "category.joblib"),
+            load(d / "issues.joblib"),
+            load(d / "themes.joblib"),
+        )
+
+    # -- public
+
+    def classify(self, text: str) -> Classification:
+        return self.classify_many([text], on_error="raise")[0]  # type: ignore[return-value]
+
+    def classify_many(
+        self,
+        texts: Sequence[object],
+        *,
+        on_error: str = "raise",
+        progress: Callable[[int], None] | None = None,
+        n_jobs: int = 1,
+    ) -> list[Classification | ClassifyError]:
+        """Classify many texts at once (vectorised models).
+
+        ``on_error="raise"`` raises the first ClassifyError (naming its position);
+        ``on_error="return"`` puts the error in that position and labels the rest.
+        ``n_jobs > 1`` splits a large batch over forked worker processes (POSIX only; the
+        workers share the loaded models copy-on-write).
+        """
+        if n_jobs > 1 and len(texts) >= _PARALLEL_MIN and "fork" in mp.get_all_start_methods():
+            return self._classify_parallel(texts, on_error, progress, n_jobs)
+        cleaned: list[str] = []
+        warns: list[list[str]] = []
+        results: list[Classification | ClassifyError | None] = [None] * len(texts)
+        ok_idx: list[int] = []
+        for i, t in enumerate(texts):
+            try:
+                c, w = check_text(t)
+            except ClassifyError as exc:
+                if on_error == "raise":
+                    if len(texts) > 1:
+                        raise ClassifyError(f"text {i + 1}: {exc}") from exc
+                    raise
+                results[i] = exc
+                continue
+            cleaned.append(c)
+            warns.append(w)
+            ok_idx.append(i)
+        if cleaned:
+            for i, c in zip(ok_idx, self._label(cleaned, warns, progress), strict=True):
+                results[i] = c
+        return results  # type: ignore[return-value]
+
+    def _classify_parallel(
+        self,
+        texts: Sequence[object],
+        on_error: str,
+        progress: Callable[[int], None] | None,
+        n_jobs: int,
+    ) -> list[Classification | ClassifyError]:
+        global _WORKER
+        size = -(-len(texts) // (n_jobs * 4))
+        chunks = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
+        _WORKER = self
+        try:
+            with mp.get_context("fork").Pool(n_jobs) as pool:
+                out: list[Classification | ClassifyError] = []
+                for part in pool.imap(_work, chunks):
+                    out.extend(part)
+                    if progress is not None:
+                        progress(len(out))
+        finally:
+            _WORKER = None
+        if on_error == "raise":
+            for i, r in enumerate(out):
+                if isinstance(r, ClassifyError):
+                    raise ClassifyError(f"text {i + 1}: {r}")
+        return out
+
+    # -- internals
+
+    def _label(
+        self,
+        texts: list[str],
+        warns: list[list[str]],
+        progress: Callable[[int], None] | None,
+    ) -> list[Classification]:
+        parts_of: list[list[_Part]] = []
+        flat: list[_Part] = []
+        for t in texts:
+            ps = [_Part(a, t[a:b]) for a, b in split_parts(t)]
+            parts_of.append(ps)
+            flat.extend(ps)
+        X_text = self.category.transform(texts)
+        single = len(flat) == len(texts) and all(
+            p.text == t for p, t in zip(flat, texts, strict=True)
+        )
+        X_parts = X_text if single else self.category.transform([p.text for p in flat])
+        self._categorise(flat, X_parts)
+        for p in flat:
+            self._verdict_and_flags(p)
+        toks = [
+            ps[0].toks
+            if len(ps) == 1 and ps[0].toks is not None and ps[0].text == t
+            else tokens_of(t)
+            for t, ps in zip(texts, parts_of, strict=True)
+        ]
+        issues = self._multilabel(self.issues_model, texts, X_text, toks)
+        themes = self._multilabel(self.themes_model, texts, X_text, toks)
+        out: list[Classification] = []
+        for n, (t, ps) in enumerate(zip(texts, parts_of, strict=True)):
+            out.append(self._assemble(t, ps, warns[n], issues[n], themes[n]))
+            if progress is not None and (n + 1) % 1000 == 0:
+                progress(n + 1)
+        if progress is not None:
+            progress(len(texts))
+        return out
+
+    def _categorise(self, parts: list[_Part], X: Any) -> None:
+        labels, scores, _ = self.category.predict(X)
+        for p in parts:
+            p.toks = tokens_of(p.text)
+        model_ev = self.category.batch_evidence(
+            [p.text for p in parts], X, [str(lb) for lb in labels], [p.toks for p in parts]
+        )
+        for i, p in enumerate(parts):
+            found = self.lead.find(p.text)
+            if found is not None and found[0].certain:
+                verb, a, b = found
+                p.category = verb.category
+                p.cat_by = f"verb.{verb.verb.replace(' ', '_')}"
+                p.cat_score = 1.0
+                p.cat_evidence = (Evidence(a, b, p.text[a:b], p.cat_by, "rule"),)
+                continue
+            p.category = str(labels[i])
+            p.cat_score = float(scores[i])
+            p.cat_by = self.category.rule_id
+            ev = list(model_ev[i])
+            if found is not None and found[0].category == p.category:
+                verb, a, b = found
+                rid = f"verb.{verb.verb.replace(' ', '_')}"
+                ev = dedupe([Evidence(a, b, p.text[a:b], rid, "rule"), *ev])
+            p.cat_evidence = tuple(ev)
+
+    def _verdict_and_flags(self, p: _Part) -> None:
+        text = p.text
+        low = text.lower()
+        # The evidence tokens are the rule gates' words too: tokenise once.
+        words = (p.toks[0], p.toks[1]) if p.toks is not None else words_of(low)
+        flag_hits = self.flags.match(text, low, words)
+        for name in FLAGS:
+            p.flags[name] = [h.evidence() for h in flag_hits if h.rule.label == name]
+        groups = self.groups.match(text, low, words)
+        p.persons = [h for h in groups if h.rule.label == "affected_person"]
+        for h in groups:
+            if h.rule.label == "unnamed_group":
+                p.flags["unnamed_group"].append(h.evidence())
+
+        endorse = self.endorsing.match(text, low, words)
+        if endorsing_wins("", endorse):
+            p.verdict, p.verdict_by = "endorsing", endorse[0].rule.id
+            p.verdict_evidence = tuple(h.evidence() for h in endorse)
+            return
+        specific = self.specific.match(text, low, words) if p.category == "5" else []
+        if specific:
+            p.verdict, p.verdict_by = "specific", specific[0].rule.id
+            p.verdict_evidence = tuple(h.evidence() for h in specific)
+            p.verdict_score = p.cat_score
+            return
+        subjects = [
+            # One hit per rule is enough to call a subject named (and the scan stops early).
+            h
+            for h in self.subjects.match(text, low, words, max_hits=1)
+            if h.rule.label == "named_subject"
+        ]
+        named = subjects + [
+            h
+            for h in groups
+            if h.rule.label == "affected_person" and h.rule.id != "group.vulnerable"
+        ]
+        sharing_only = p.category == "1" and bool(p.flags["assistance_or_sharing"])
+        if named and not sharing_only:
+            p.verdict, p.verdict_by = "general", named[0].rule.id
+            p.verdict_evidence = tuple(dedupe([h.evidence() for h in named])[:3])
+            return
+        p.verdict = "vague"
+        if sharing_only:
+            p.verdict_by = "vague.sharing_only"
+            p.verdict_evidence = tuple(p.flags["assistance_or_sharing"][:2])
+        else:
+            p.verdict_by = "vague.no_named_subject"
+            p.verdict_evidence = ()
+
+    def _multilabel(
+        self, model: MultiLabelModel | None, texts: list[str], X_shared: Any, toks: list[Any]
+    ) -> list[list[tuple[str, float, tuple[Evidence, ...]]]]:
+        if model is None:
+            return [[] for _ in texts]
+        X = X_shared if model.features is None else model.transform(texts)
+        chosen, scores = model.predict(X)
+        names = model.labels()
+        evidence = model.batch_evidence(texts, X, chosen, toks, k=1)
+        out = []
+        for i, idx in enumerate(chosen):
+            out.append(
+                [
+                    (names[li], float(scores[i, li]), ev)
+                    for li, ev in zip(idx, evidence[i], strict=True)
+                ]
+            )
+        return out
+
+    def _assemble(
+        self,
+        text: str,
+        parts: list[_Part],
+        warnings: list[str],
+        issues: list[tuple[str, float, tuple[Evidence, ...]]],
+        themes: list[tuple[str, float, tuple[Evidence, ...]]],
+    ) -> Classification:
+        best = parts[strongest_part([p.verdict for p in parts], [p.category for p in parts])]
+        labels: dict[str, Label] = {
+            "action_category": Label(
+                "action_category",
+                best.category,
+                _shift(best.cat_evidence, best.offset),
+                best.cat_by,
+                best.cat_score,
+            ),
+            "verdict": Label(
+                "verdict",
+                best.verdict,
+                _shift(best.verdict_evidence, best.offset),
+                best.verdict_by,
+                best.verdict_score,
+            ),
+        }
+        for name in FLAGS:
+            ev: list[Evidence] = []
+            for p in parts:
+                ev.extend(_shift(p.flags[name], p.offset))
+            labels[name] = Label(
+                name,
+                "1" if ev else "0",
+                tuple(ev),
+                ev[0].rule_id if ev else f"{name}.none",
+                1.0,
+            )
+        persons: dict[str, list[Evidence]] = {}
+        for p in parts:
+            for h in p.persons:
+                persons.setdefault(h.rule.value, []).extend(_shift([h.evidence()], p.offset))
+        affected = [
+            Label("affected_persons", v, tuple(ev), ev[0].rule_id, 1.0) for v, ev in persons.items()
+        ]
+        if not affected:
+            # UHRI's own term for a recommendation that names no group of persons.
+            affected = [Label("affected_persons", "general", (), "persons.none_named", 1.0)]
+        rule_model = self.issues_model.rule_id if self.issues_model else ""
+        theme_model = self.themes_model.rule_id if self.themes_model else ""
+        return Classification(
+            text=text,
+            labels=labels,
+            themes=[Label("themes", v, ev, theme_model, s) for v, s, ev in themes],
+            affected_persons=affected,
+            issues=[Label("issues", v, ev, rule_model, s) for v, s, ev in issues],
+            warnings=list(warnings),
+        )
+
+
+_DEFAULT: Classifier | None = None
+_WORKER: Classifier | None = None  # set in the parent just before forking workers
+_PARALLEL_MIN = 4000  # below this, starting processes costs more than it saves
+
+
+def _work(chunk: list[object]) -> list[Classification | ClassifyError]:
+    assert _WORKER is not None
+    return _WORKER.classify_many(chunk, on_error="return")
+
+
+def default_classifier() -> Classifier:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Classifier.load()
+    return _DEFAULT
+
+
+def classify(text: str) -> Classification:
+    """Classify one recommendation with the shipped lexicons and models (loaded once)."""
+    return default_classifier().classify(text)
