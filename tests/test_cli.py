@@ -187,3 +187,43 @@ def test_corrupt_pdf_is_clear_and_changes_nothing(demo_db: Path, tmp_path: Path)
     code, out = run(demo_db, "ingest", str(bad))
     assert code == 1 and "broken.pdf" in out and "Traceback" not in out
     assert Store(demo_db).counts() == before
+
+
+def test_explain_classify_and_disagreements(tmp_path: Path) -> None:
+    code, out = run(tmp_path / "x.db", "explain", "Ratify the Optional Protocol to CAT", "--json")
+    assert code == 0, out
+    labels = json.loads(out)["labels"]
+    assert labels["action_category"]["value"] == "5"
+    src = tmp_path / "in.csv"
+    src.write_text("ref,wording\n1,Ratify the ICCPR\n2,\n3,Continue its efforts\n", encoding="utf-8")
+    dst = tmp_path / "out.csv"
+    code, out = run(tmp_path / "x.db", "classify", "--input", str(src), "--text-column",
+                    "wording", "--id-column", "ref", "--output", str(dst))
+    assert code == 1 and "row 2" in out  # the empty text is named, the rest is written
+    import csv
+
+    rows = list(csv.DictReader(dst.open(encoding="utf-8")))
+    assert [r["ref"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["action_category"] == "5" and rows[2]["continue_framing"] == "1"
+    code, out = run(tmp_path / "x.db", "classify", "--input", str(src), "--text-column",
+                    "nope", "--output", str(dst))
+    assert code == 1 and "nope" in out
+    db = tmp_path / "s.db"
+    upr = tmp_path / "upr.csv"
+    upr.write_text(
+        "row_id,state_under_review,recommendation,recommending_state,response,action_category,"
+        "issues,session\n"
+        "1,China,Ratify the ICCPR,France,Noted,5,International instruments,17\n"
+        "2,China,Continue its efforts to reduce poverty,Cuba,Accepted,1,Poverty,17\n",
+        encoding="utf-8",
+    )
+    assert run(db, "ingest", str(upr))[0] == 0
+    code, out = run(db, "classify", "--all")
+    assert code == 0 and "labelled 2" in out
+    code, out = run(db, "disagreements", "-o", str(tmp_path / "d.csv"))
+    assert code == 0
+    import pandas as pd
+
+    d = pd.read_csv(tmp_path / "d.csv")
+    # UPR Info coded "Continue its efforts" as 1; the codebook's lead verb says 2.
+    assert list(d["human"].astype(str)) == ["1"] and list(d["machine"].astype(str)) == ["2"]

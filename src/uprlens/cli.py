@@ -365,6 +365,125 @@ def export(
         err_console.print(f"wrote {len(frame)} rows to {output}")
 
 
+@app.command()
+def explain(
+    text: Annotated[str, typer.Argument(help="A recommendation's text, or a stored id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Label one recommendation by the codebook and show the words that decided each label.
+
+    Example: uprlens explain "Continue to protect the rights of vulnerable groups"
+    """
+    from uprlens.classify import classify
+    from uprlens.classify.explain import explain_terminal
+    from uprlens.ids import parse_id
+
+    try:
+        parse_id(text)
+        rec = _run(lambda: _store(readonly=True).recommendation(text))
+        text = rec["text"]
+        console.print(f"[bold]{rec['id']}[/]", highlight=False)
+    except ValueError:
+        pass
+    c = _run(lambda: classify(text))
+    if as_json:
+        console.print_json(json.dumps(c.to_dict(), ensure_ascii=False))
+        return
+    console.print(explain_terminal(c))
+
+
+@app.command("classify")
+def classify_cmd(
+    input_: Annotated[
+        Path | None, typer.Option("--input", help="CSV file with a text column.")
+    ] = None,
+    text_column: Annotated[str | None, typer.Option(help="Column holding the text.")] = None,
+    id_column: Annotated[str | None, typer.Option(help="Column holding row ids.")] = None,
+    output: Annotated[Path | None, typer.Option(help="CSV file to write.")] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Label every recommendation in the store.")
+    ] = False,
+    sur: Annotated[str | None, typer.Option(help="With --all: only this SuR.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --all: relabel what this version labelled.")
+    ] = False,
+) -> None:
+    """Label a CSV file (adds the codebook columns) or everything in the store (--all).
+
+    Example: uprlens classify --input recs.csv --text-column text --output labelled.csv
+    """
+    if all_ == (input_ is not None):
+        _fail(UprlensError("give either --input FILE.csv (with --text-column, --output) or --all"))
+    if all_:
+        from uprlens.classify.stored import label_store
+
+        store = _store()
+        with _progress() as progress:
+            task = progress.add_task("classifying", total=None)
+
+            def tick(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = _run(lambda: label_store(store, sur=sur, force=force, progress=tick))
+        for line in report.failed[:20]:
+            err_console.print(f"[yellow]not labelled:[/] {line}", highlight=False)
+        console.print(report.summary(), highlight=False)
+        if report.failed:
+            raise typer.Exit(1)
+        return
+    if not text_column or output is None:
+        _fail(UprlensError("--input needs --text-column COL and --output OUT.csv"))
+    from uprlens.classify.csvio import classify_csv
+
+    assert input_ is not None and text_column is not None and output is not None
+    with _progress() as progress:
+        task = progress.add_task("classifying", total=None)
+        summary = _run(
+            lambda: classify_csv(
+                input_, output, text_column, id_column,
+                progress=lambda d, t: progress.update(task, completed=d, total=t),
+            )
+        )
+    for err in summary.errors[:20]:
+        err_console.print(f"[yellow]row failed:[/] {err.message}", highlight=False)
+    console.print(summary.describe(), highlight=False)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def disagreements(
+    label: Annotated[
+        str, typer.Option(help="action_category | verdict | issue")
+    ] = "action_category",
+    sur: Annotated[str | None, typer.Option(help="State under Review (ISO3).")] = None,
+    cycle: Annotated[int | None, typer.Option(help="UPR cycle.")] = None,
+    limit: Annotated[int, typer.Option(help="How many rows to show.")] = 30,
+    output: Annotated[Path | None, typer.Option("-o", help="Write all rows as CSV.")] = None,
+) -> None:
+    """List recommendations where the machine label differs from a human one.
+
+    Example: uprlens disagreements --label action_category --sur CHN
+    """
+    from uprlens.analyse.disagreements import disagreements as find
+
+    store = _store(readonly=True)
+    frame = _run(lambda: find(store, label=label, sur=sur, cycle=cycle))
+    if output is not None:
+        frame.to_csv(output, index=False)
+        err_console.print(f"wrote {len(frame)} rows to {output}")
+        return
+    table = Table(title=f"{len(frame)} disagreements on {label}")
+    for col in ("id", "human", "machine", "score", "text"):
+        table.add_column(col, overflow="fold")
+    for r in frame.head(limit).itertuples():
+        table.add_row(r.id, f"{r.human} ({r.human_source})", str(r.machine),
+                      f"{r.score:.2f}", r.text[:160])
+    console.print(table)
+    if not len(frame):
+        console.print("No disagreements (or no machine labels yet: `uprlens classify --all`).")
+
+
 def _register_extensions() -> None:
     # Commands of later stages live beside their packages; each module adds its own.
     from uprlens import commands_audit, commands_draft, commands_web
