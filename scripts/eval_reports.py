@@ -30,7 +30,7 @@ import re
 import sys
 import time
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +70,7 @@ class Result:
     unmatched_pairs: list[str] = field(default_factory=list)
     pages_read: int = 0
     pages: int = 0
+    strict: Result | None = None  # the same report scored without rules 1-3
 
     @property
     def recall(self) -> float:
@@ -87,15 +88,89 @@ def load_truth(data: Path) -> dict[tuple[str, int], list[tuple[str, str]]]:
     with (data / "uprinfo" / "recommendations_s1-20.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             name = html.unescape(row["recommending_state"])
-            iso = reg.lookup(name) or f"?{name}"
+            iso = reg.lookup(name) or (
+                UNATTRIBUTED if reg.is_unattributed(name) else f"?{name}"
+            )
             truth[(row["state_under_review"], int(row["session"]))].append(
                 (iso, row["recommendation"])
             )
     return truth
 
 
-def score(report: ParsedReport, rows: list[tuple[str, str]], result: Result) -> None:
+UNATTRIBUTED = "(unattributed)"
+
+# Rule 1: the recommending formula that opens a wording ("That Algeria ...", "Recommends Tunisia
+# to ...", "It also recommended that ...", "Recommended to South Africa to ..."). UPR Info
+# drops it (sometimes writes "Recommended ..." where the report has none); the report keeps it.
+_VERB = (
+    r"(?:recommend(?:s|ed)?|encourage(?:s|d)?|urge(?:s|d)?|invite(?:s|d)?|"
+    r"call(?:s|ed)? (?:up)?on|request(?:s|ed)?)"
+)
+
+
+def _opening(sur_names: list[str]) -> re.Pattern[str]:
+    sur = "|".join(re.escape(n) for n in sorted(sur_names, key=len, reverse=True) if n)
+    target = (
+        rf"(?:the government(?: of (?:{sur}))?|the state(?: under review)?|(?:{sur}))"
+        if sur
+        else r"(?:the government|the state(?: under review)?)"
+    )
+    return re.compile(
+        rf"^(?:(?:it |and )?(?:also |further )?{_VERB}(?: to)?(?: that)?(?: {target})?"
+        rf"(?: to| that)?|that {target}|to) (?=\w)"
+    )
+
+
+def strip_opening(text: str, opening: re.Pattern[str]) -> str:
+    """Rule 1, on an already normalised text."""
+    return opening.sub("", text, count=1)
+
+
+# Joining words a split loses or a merge adds ("ratify A and B" -> "ratify A", "ratify B").
+_JOINERS = frozenset({"and", "or", "to", "the", "of", "a", "an", "its", "as", "well", "also"})
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(w for w in text.split() if w not in _JOINERS)
+
+
+def _covers(whole: str, members: list[str]) -> bool:
+    """Rule 2: members (each a near-subset of the whole) cover >= 90% of its words."""
+    have = Counter[str]()
+    for m in members:
+        have += _words(m)
+    want = _words(whole)
+    covered = sum(min(n, have[w]) for w, n in want.items())
+    return covered >= 0.9 * sum(want.values())
+
+
+def _inside(member: str, whole: str) -> bool:
+    """>= 90% of the member's words are words of the whole, and it is the shorter."""
+    if len(member) >= len(whole):
+        return False
+    mw, ww = _words(member), _words(whole)
+    inside = sum(min(n, ww[w]) for w, n in mw.items())
+    return inside >= 0.9 * sum(mw.values())
+
+
+def score(
+    report: ParsedReport,
+    rows: list[tuple[str, str]],
+    result: Result,
+    *,
+    rules: bool = True,
+    sur_names: list[str] | None = None,
+) -> None:
     pairs = [(s, part.text) for item in report.items for part in item.parts for s in part.states]
+    if rules:
+        # Rule 3: a wording the report gives to no state is compared with UPR Info's
+        # "(Unknown)" rows (strict scoring ignores both).
+        pairs += [
+            (UNATTRIBUTED, part.text)
+            for item in report.items
+            for part in item.parts
+            if not part.states and part.text
+        ]
     result.rows, result.pairs = len(rows), len(pairs)
     result.paragraphs = len(report.items)
     by_state_rows: dict[str, list[int]] = defaultdict(list)
@@ -106,6 +181,10 @@ def score(report: ParsedReport, rows: list[tuple[str, str]], result: Result) -> 
         by_state_pairs[s].append(j)
     nrows = [normalise(t) for _, t in rows]
     npairs = [normalise(t) for _, t in pairs]
+    if rules:
+        opening = _opening([normalise(n) for n in (sur_names or [])])
+        nrows = [strip_opening(t, opening) for t in nrows]
+        npairs = [strip_opening(t, opening) for t in npairs]
     row_ok = [False] * len(rows)
     pair_ok = [False] * len(pairs)
     for state, ris in by_state_rows.items():
@@ -119,6 +198,22 @@ def score(report: ParsedReport, rows: list[tuple[str, str]], result: Result) -> 
         for _sc, i, j in sorted(cands, reverse=True):
             if not row_ok[i] and not pair_ok[j]:
                 row_ok[i] = pair_ok[j] = True
+        if not rules:
+            continue
+        # Rule 2: one wording against several of the other side (UPR Info writes one row per
+        # treaty of a list, or joins wordings the report attributes piece by piece).
+        for wholes, members, whole_ok, member_ok, wtext, mtext in (
+            (pjs, ris, pair_ok, row_ok, npairs, nrows),
+            (ris, pjs, row_ok, pair_ok, nrows, npairs),
+        ):
+            for w in wholes:
+                if whole_ok[w]:
+                    continue
+                inside = [m for m in members if not member_ok[m] and _inside(mtext[m], wtext[w])]
+                if len(inside) >= 2 and _covers(wtext[w], [mtext[m] for m in inside]):
+                    whole_ok[w] = True
+                    for m in inside:
+                        member_ok[m] = True
     result.matched_rows = sum(row_ok)
     result.matched_pairs = sum(pair_ok)
     result.unmatched_rows = [
@@ -136,11 +231,21 @@ def evaluate_pages(pages, file: str, sur: str, session: int, rows: list[tuple[st
     except UprlensError as exc:
         result.error = str(exc)
         result.unmatched_rows = [f"{s} | {t}" for s, t in rows]
+        result.strict = Result(
+            file=file, sur=sur, session=session, rows=len(rows), error=result.error
+        )
         return result
     result.problems = report.problems
     if report.session is not None and report.session != session:
         result.problems.append(f"session read as {report.session}, index says {session}")
-    score(report, rows, result)
+    reg = registry()
+    iso = report.sur or reg.lookup(sur)
+    sur_names = [sur, *(n for n in [report.sur_name] if n)]
+    if iso:
+        sur_names += [reg.get(iso).un_name, *reg.get(iso).aliases]
+    score(report, rows, result, rules=True, sur_names=sur_names)
+    result.strict = Result(file=file, sur=sur, session=session, problems=result.problems)
+    score(report, rows, result.strict, rules=False)
     return result
 
 
@@ -152,6 +257,7 @@ def _work(
         pages = document_pages(path)
     except UprlensError as exc:
         r = Result(file=file, sur=sur, session=session, rows=len(rows), error=str(exc))
+        r.strict = Result(file=file, sur=sur, session=session, rows=len(rows), error=r.error)
         return r, None
     result = evaluate_pages(pages, file, sur, session, rows)
     result.pages = len(pages)
@@ -210,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--only", default="", help="only files whose name contains this")
+    ap.add_argument("--only", default="", help="only files whose name contains this (comma-separated: any of these)")
     ap.add_argument("--show", type=int, default=0, help="list N unmatched rows/pairs per report")
     ns = ap.parse_args(argv)
     data = ns.data.resolve()
@@ -220,7 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     truth = load_truth(data)
     with index.open(encoding="utf-8") as fh:
-        entries = [r for r in csv.DictReader(fh) if ns.only in r["file"]]
+        entries = [
+            r for r in csv.DictReader(fh) if any(o in r["file"] for o in ns.only.split(","))
+        ]
     jobs = [
         (
             str(data / "wg-reports" / e["file"]),
@@ -253,6 +361,24 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    row  not found: {u[:150]}")
             for u in r.unmatched_pairs[: ns.show]:
                 print(f"    pair no match : {u[:150]}")
+    strict = [r.strict for r in results if r.strict is not None]
+    print()
+    print("strict scoring (no rules 1-3, as before):")
+    summarise(strict)
+    print()
+    print("with the documented UPR Info rules 1-3:")
+    summarise(results)
+    print(
+        f"paragraphs extracted: {sum(r.paragraphs for r in results)}  "
+        f"pages read: {sum(r.pages_read for r in results)} of {sum(r.pages for r in results)}  "
+        f"time: {elapsed:.1f}s with {ns.jobs} processes"
+    )
+    for line in check_china(data, chinas):
+        print(line)
+    return 0
+
+
+def summarise(results: list[Result]) -> None:
     rows = sum(r.rows for r in results)
     pairs = sum(r.pairs for r in results)
     mr = sum(r.matched_rows for r in results)
@@ -260,7 +386,6 @@ def main(argv: list[str] | None = None) -> int:
     below = [r.file for r in results if min(r.recall, r.precision) < 0.9]
     errors = [r.file for r in results if r.error]
     flagged = [r.file for r in results if r.problems]
-    print()
     print(
         f"reports: {len(results)}  errors: {len(errors)}  with numbering problems: "
         f"{len(flagged)}  below 90% (recall or precision): {len(below)}"
@@ -275,14 +400,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{sum(r.matched_rows for r in part) / pr if pr else 0:.2%}, precision "
             f"{sum(r.matched_pairs for r in part) / pp if pp else 0:.2%}"
         )
+    worst = sorted(results, key=lambda r: (min(r.recall, r.precision), r.file))[:15]
     print(
-        f"paragraphs extracted: {sum(r.paragraphs for r in results)}  "
-        f"pages read: {sum(r.pages_read for r in results)} of {sum(r.pages for r in results)}  "
-        f"time: {elapsed:.1f}s with {ns.jobs} processes"
+        "worst: "
+        + ", ".join(f"{r.file[:-4]} {r.recall:.1%}/{r.precision:.1%}" for r in worst)
     )
-    for line in check_china(data, chinas):
-        print(line)
-    return 0
 
 
 if __name__ == "__main__":

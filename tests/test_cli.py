@@ -32,7 +32,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_bundled_demo_headline(demo_db: Path) -> None:
     code, out = run(demo_db, "audit", "--sur", "CHN", "--cycle", "3", "--json")
     assert code == 0, out
-    h = json.loads(out)
+    h = json.loads(out)["headline"]
     assert h["paragraphs"] == 346
     assert h["positions"] == {"supported": 284, "noted": 62}
     assert h["wg_report"] == "A/HRC/40/6"

@@ -32,28 +32,42 @@ def register(app: typer.Typer) -> None:
             ),
         ] = False,
         workers_threads: Annotated[
-            int, typer.Option("--threads", help="Worker threads for requests.")
+            int, typer.Option("--threads", help="Worker threads per process for requests.")
         ] = 40,
+        workers: Annotated[
+            int | None,
+            typer.Option(
+                "--workers",
+                min=1,
+                max=64,
+                help="Worker processes (default: one per core, at most 8). Use 1 to debug.",
+            ),
+        ] = None,
     ) -> None:
         """Serve the web app (pages and JSON API) over the store.
 
-        Example: uprlens serve --port 8000
+        Example: uprlens serve --port 8000 --workers 2
         """
-        import anyio.to_thread
-        import uvicorn
-
         from uprlens.cli import _db_path, _run, console
-        from uprlens.web import create_app
+        from uprlens.web.serving import default_workers
+        from uprlens.web.serving import serve as run_server
 
-        web = _run(lambda: create_app(_db_path(), secure_cookies=True if secure_cookies else None))
-        limiter = anyio.to_thread.current_default_thread_limiter
-
-        async def _threads() -> None:
-            limiter().total_tokens = workers_threads
-
-        web.router.on_startup.append(_threads)
-        console.print(f"uprlens on http://{host}:{port}/  (store: {_db_path()})", highlight=False)
-        uvicorn.run(web, host=host, port=port, log_level="warning")
+        n = workers or default_workers()
+        console.print(
+            f"uprlens on http://{host}:{port}/  (store: {_db_path()}, {n} worker process"
+            f"{'es' if n > 1 else ''})",
+            highlight=False,
+        )
+        _run(
+            lambda: run_server(
+                _db_path(),
+                host=host,
+                port=port,
+                workers=n,
+                threads=workers_threads,
+                secure_cookies=secure_cookies,
+            )
+        )
 
     @user_app.command("add")
     def user_add(

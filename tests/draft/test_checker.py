@@ -112,8 +112,6 @@ def test_vulnerable_groups_is_diagnosed_and_rewritten_with_catalogue_groups(
     assert [p.id for p in r.precedents][:1] == ["CHN-c3-28.59"]
 
 
-@pytest.mark.xfail(strict=True, reason="classifier 0.1.0 labels it 'general' ('rights of "
-                   "vulnerable' read as a subject); the codebook's example says vague")
 def test_vulnerable_groups_verdict_is_vague(store: Store, classifier: object) -> None:
     r = check(VULNERABLE, sur="CHN", store=store, classifier=classifier, predict=False)
     assert r.verdict == "vague"

@@ -256,6 +256,10 @@ class _Names:
     def _lookup(self, name: str, fuzzy: bool) -> str | None:
         if not name or len(name) > 80 or not name[:1].isalpha():
             return None
+        if len(name) == 3 and not name.isupper():
+            # The registry also answers to ISO3 codes, whatever their case: the words "and",
+            # "can" and "per" would be Andorra, Canada and Peru.
+            return self.choices.get(normal_key(name))
         iso = self.reg.lookup(name)
         if iso:
             return iso
@@ -433,7 +437,7 @@ def split_parts(text: str, *, names: _Names, path: str, page: int, paragraph: st
             parts.extend(_distribute(chain, tail if last_chain else ""))
             continue
         start = len(parts)
-        for raw, states in chain:
+        for raw, states in _with_heads(chain):
             _close(parts, raw, states)
         if last_chain and tail:
             for i in range(start, len(parts)):
@@ -463,15 +467,52 @@ def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
     for _raw, states in chain:
         order.update(dict.fromkeys(states))
     wordings: dict[str, list[str]] = {st: [] for st in order}
-    for raw, states in chain:
+    for (raw, states), (full, _) in zip(chain, _with_heads(chain), strict=True):
         for st in dict.fromkeys(states):
-            wordings[st].append(raw)
+            # A state's first piece carries the words it completes; later pieces are its own.
+            wordings[st].append(raw if wordings[st] else full)
     grouped: dict[str, list[str]] = {}
     for st, pieces in wordings.items():
         text = _squash("".join(pieces) + (f" {tail}" if tail else ""))
         text = re.sub(r"^(?:and|or)\s+", "", text.strip(_PART_TRIM)).strip(_PART_TRIM)
         grouped.setdefault(text, []).append(st)
     return [Part(text=t, states=tuple(sts)) for t, sts in grouped.items()]
+
+
+# First words of a piece that completes the wording before it instead of starting its own:
+# "Establish a national human rights commission (South Africa) in compliance with the Paris
+# Principles (Portugal, Australia) with a strong mandate (Portugal)".
+_CONTINUES = re.compile(
+    r"^(?:,\s*)?(?:(?:and|or)\s+)?(?:as\s+well\s+as|in|with|within|without|particularly|"
+    r"in\s+particular|especially|including|notably|namely|inter\s+alia|such\s+as|on|of|"
+    r"for|through|by|at|under|into|from|the|a|an)\s",
+)
+# ... of which a list item ("the Optional Protocol to CAT") completes only the verb phrase:
+# "Consider ratifying the OP-CEDAW (Brazil), the OP-CAT (Brazil, Djibouti)".
+_LIST_ITEM = re.compile(r"^(?:,\s*)?(?:(?:and|or)\s+)?(?:the|a|an)\s")
+_DETERMINER = re.compile(r"\s(?:the|a|an|all|its)\s")
+
+
+def _with_heads(chain: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """Each piece with the words it completes: the text before it, or that text's verb phrase."""
+    out: list[tuple[str, list[str]]] = []
+    for k, (raw, states) in enumerate(chain):
+        piece = _squash(raw)
+        if k == 0 or not _CONTINUES.match(piece):
+            out.append((raw, states))
+            continue
+        head = _squash(out[-1][0]).rstrip(_PART_TRIM)
+        if _LIST_ITEM.match(piece):
+            m = _DETERMINER.search(head)
+            if m is None:
+                out.append((raw, states))
+                continue
+            head = head[: m.start()]
+        piece = re.sub(r"^,\s*", "", piece)
+        if _LIST_ITEM.match(piece):
+            piece = re.sub(r"^(?:and|or)\s+", "", piece)
+        out.append((f"{head} {piece}", states))
+    return out
 
 
 # Session 1-2 reports chain one state's wordings in one sentence: "That Algeria take ...;
@@ -635,7 +676,11 @@ _TOC = re.compile(
 )
 _SECTION_END = re.compile(
     r"^\d{1,3}\.\s+All\s+conclusions\s+and\s*/?\s*or\s+recommendations|^Annex\b|"
-    r"^(?:Composition\s+of\s+the\s+delegation)",
+    r"^(?:Composition\s+of\s+the\s+delegation)|"
+    # The next chapter ("III. VOLUNTARY COMMITMENTS OF THE STATE UNDER REVIEW").
+    # Not the conclusions heading itself: a dialogue line may open with "Conclusions and
+    # recommendations" before it.
+    r"^(?-i:(?:II|III|IV|V|VI)\s*\.\s+(?!(?i:conclusions))[A-Z][A-Za-z]+\s+[A-Za-z])",
     re.I,
 )
 
@@ -709,7 +754,7 @@ def _blocks(lines: list[tuple[str, int]], problems: list[str]) -> list[_Block]:
             rest = m2.group(3)
             if n == sub + 1 or (sub < n <= sub + 3 and _starts_item(rest)):
                 if n != sub + 1:
-                    problems.append(f"{top}.{sub + 1} to {top}.{n - 1} missing (page {page})")
+                    problems.append(f"{_span(top, sub + 1, n - 1)} missing (page {page})")
                 sub, style = n, "dotted"
                 blocks.append(_Block(f"{top}.{n}", top, n, [rest], page))
                 continue
@@ -725,7 +770,9 @@ def _blocks(lines: list[tuple[str, int]], problems: list[str]) -> list[_Block]:
             and _starts_item(m2.group(3))
             and int(m2.group(1)) != top
         ):
-            problems.append(f"{top}.{sub + 1} printed as {m2.group(1)}.{m2.group(2)} (page {page})")
+            problems.append(
+                f"{top}.{sub + 1} printed as {m2.group(1)}.{m2.group(2)} (page {page})"
+            )
             sub += 1
             blocks.append(_Block(f"{top}.{sub}", top, sub, [m2.group(3)], page))
             continue
@@ -747,7 +794,7 @@ def _blocks(lines: list[tuple[str, int]], problems: list[str]) -> list[_Block]:
                 and sub + 1 < n <= sub + 3
                 and _starts_item(rest)
             ):
-                problems.append(f"{top}.{sub + 1} to {top}.{n - 1} missing (page {page})")
+                problems.append(f"{_span(top, sub + 1, n - 1)} missing (page {page})")
                 sub = n
                 blocks.append(_Block(f"{top}.{n}", top, n, [rest], page))
                 continue
@@ -756,7 +803,12 @@ def _blocks(lines: list[tuple[str, int]], problems: list[str]) -> list[_Block]:
     return blocks
 
 
-_ITEM_START = re.compile(r"[\"“‘'(]?[A-Z]")
+# "30. (a) Pursue the ongoing inquiries ...": an item can open with its first letter.
+def _span(top: int, a: int, b: int) -> str:
+    return f"{top}.{a}" if a == b else f"{top}.{a} to {top}.{b}"
+
+
+_ITEM_START = re.compile(r"(?:\([a-z]\)\s*)?[\"“‘'(]?[A-Z]")
 
 
 def _starts_item(rest: str) -> bool:
@@ -765,7 +817,7 @@ def _starts_item(rest: str) -> bool:
 
 # ---------------------------------------------------------------- dialogue references
 
-_REF_ONE = r"\d{1,3}\b(?: ?,? ?\( ?[a-z]{1,2} ?\))*"
+_REF_ONE = r"\d{1,3}\b(?: ?,? ?(?:and )?\( ?[a-z]{1,2} ?\))*"  # "55 (a), (d) and (e)"
 _REF = re.compile(
     rf"paragraphs? ({_REF_ONE}(?:(?: ?, ?| and | ?; ?| )(?:(?:last|first) sentence ?,? ?)?"
     rf"(?:above ?,? ?)?(?:and )?{_REF_ONE})*)",
@@ -777,9 +829,16 @@ def _references(intro: str) -> list[tuple[int, list[str]]]:
     flat = _squash(intro)
     refs: list[tuple[int, list[str]]] = []
     for m in _REF.finditer(flat):
-        for num, letters in re.findall(r"(\d{1,3})((?:\s*,?\s*\(\s*[a-z]{1,2}\s*\))*)", m.group(1)):
+        for num, letters in re.findall(
+            r"(\d{1,3})((?:\s*,?\s*(?:and\s+)?\(\s*[a-z]{1,2}\s*\))*)", m.group(1)
+        ):
             refs.append((int(num), re.findall(r"\(\s*([a-z]{1,2})\s*\)", letters)))
     return refs
+
+
+def _cites_dialogue(text: str, top: int) -> bool:
+    """The text cites paragraphs of the dialogue (numbers below its own paragraph)."""
+    return any(n < top for n, _ in _references(re.sub(r"\bnumbers?\s+", "", text)))
 
 
 def _item_references(intro: str) -> list[str]:
@@ -862,6 +921,12 @@ def _inline(text: str, at: int) -> bool:
     return re.search(r"(?:\b(?:the|both|a|an|of|to)|[^,;:]\s(?:and|or))\s*$", before) is not None
 
 
+def _noun_follows(text: str, at: int) -> bool:
+    """A letter marker followed by a name or an article ("(b) Rome Statute", "(c) the OP-CAT"),
+    not by a verb ("to (a) extend ... and (b) ratify ...", two recommendations)."""
+    return re.match(r"\s*(?:[A-Z“\"]|(?:the|a|an|its)\s)", text[at:]) is not None
+
+
 def _cut_dialogue(
     number: int, text: str, letters: list[str], names: _Names, sur: str | None
 ) -> tuple[str | None, list[tuple[str, str]], list[str]]:
@@ -882,7 +947,13 @@ def _cut_dialogue(
         # (c) the OP-CAT") make one item, "95(b)(c)", that starts where the phrase starts.
         group = [letter]
         j = k
-        while _inline(text, _s) and j + 1 < len(marks) and _inline(text, marks[j + 1][1]):
+        while (
+            _inline(text, _s)
+            and _noun_follows(text, e)
+            and j + 1 < len(marks)
+            and _inline(text, marks[j + 1][1])
+            and _noun_follows(text, marks[j + 1][2])
+        ):
             j += 1
             group.append(marks[j][0])
         stop = marks[j + 1][1] if j + 1 < len(marks) else len(text)
@@ -980,13 +1051,20 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
         )
     symbol = report.symbol or source
     intro: dict[int, str] = {}
+    intro_page: dict[int, int] = {}
     has_subs: set[int] = set()
     for b in blocks:
         if b.sub is None:
             intro[b.top] = _join_lines(b.lines, vocab)
+            intro_page[b.top] = b.page
         else:
             has_subs.add(b.top)
     unattributed: list[BadRecord] = []
+    # Paragraphs that reject dialogue paragraphs by number and then comment on them in
+    # numbered items ("1. With regard to recommendations ... in paragraphs 23 (Germany), 27
+    # (United Kingdom) ..., Burundi clarified ..."): the items are comments, the
+    # recommendations are those of the dialogue paragraphs.
+    commented: set[int] = set()
     for b in blocks:
         if b.sub is None:
             continue
@@ -996,6 +1074,9 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
             continue  # "the following conclusions were made": not recommendations
         text = vocab.join_broken(_join_lines(b.lines, vocab))
         text = _strip_trailing_marker(text)
+        if _cites_dialogue(lead, b.top) and _cites_dialogue(text, b.top):
+            commented.add(b.top)
+            continue
         if (
             report.sur_name
             and re.match(
@@ -1042,7 +1123,9 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
         for pid in refs:
             item = by_number.get(pid)
             if item is None:
-                report.problems.append(f"para {top} cites {pid}, which is not in the report")
+                report.problems.append(
+                    f"para {top} (page {intro_page[top]}) cites {pid}, which is not in the report"
+                )
                 continue
             if position == "noted" or item.position is None:
                 item.position = position
@@ -1051,7 +1134,7 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
                 item.qualifier = qualifier
     # Cycle-1 positions given by reference to the dialogue paragraphs.
     for top, text in intro.items():
-        if top in has_subs:
+        if top in has_subs and top not in commented:
             continue
         refs = [(n, letters) for n, letters in _references(text) if n < top]
         if not refs or _item_references(text) or re.match(r"All\s+conclusions", text, re.I):
@@ -1065,7 +1148,8 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
         for number, letters in refs:
             if number not in body:
                 report.problems.append(
-                    f"para {top} cites dialogue paragraph {number}, which was not found"
+                    f"para {top} (page {intro_page[top]}) cites dialogue paragraph {number}, "
+                    "which was not found"
                 )
                 continue
             ptext, page = body[number]
@@ -1073,7 +1157,8 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
             speaker, cut, missing = _cut_dialogue(number, ptext, letters, names, report.sur)
             for letter in missing:
                 report.problems.append(
-                    f"para {top} cites {number} ({letter}), not found in paragraph {number}"
+                    f"para {top} (page {intro_page[top]}) cites {number} ({letter}), but "
+                    f"paragraph {number} (page {page}) has no item ({letter})"
                 )
             if speaker is None:
                 raise BadRecord(
@@ -1107,7 +1192,9 @@ def _check_duplicates(report: ParsedReport) -> None:
     counts = Counter(item.paragraph for item in report.items)
     for pid, n in counts.items():
         if n > 1 and not any(f"{pid} printed twice" in p for p in report.problems):
-            report.problems.append(f"{pid} printed {n} times")
+            pages = sorted({item.page for item in report.items if item.paragraph == pid})
+            where = ", ".join(str(p) for p in pages)
+            report.problems.append(f"{pid} printed {n} times (page{'s' * (len(pages) > 1)} {where})")
 
 
 def _join_lines(lines: list[str], vocab: _Vocabulary) -> str:
@@ -1171,11 +1258,17 @@ def to_batch(
     """Turn a parsed report into an ImportBatch (kind ``wg_report``)."""
     reg = registry()
     if report.problems and not allow_numbering_problems:
+        shown = report.problems[:10]
+        more = len(report.problems) - len(shown)
         raise BadRecord(
-            "the numbering of the recommendations is not consistent ("
-            + "; ".join(report.problems[:5])
-            + (f"; and {len(report.problems) - 5} more" if len(report.problems) > 5 else "")
-            + "); check the document, or import anyway with allow_numbering_problems",
+            f"the numbering of the recommendations is not consistent, {len(report.problems)} "
+            f"problem{'s' * (len(report.problems) > 1)}: "
+            + "; ".join(shown)
+            + (f"; and {more} more" if more else "")
+            + ". Official reports carry such misprints; check those pages. To import the "
+            "recommendations as printed anyway, run `uprlens ingest` or `uprlens parse` with "
+            "--allow-numbering-problems (in Python: allow_numbering_problems=True); the "
+            "batch title records how many there were",
             path=path,
             page=report.section_page,
         )
