@@ -21,6 +21,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(UPRLENS) ingest --bundled
+	$(UPRLENS) classify --all
 	$(UPRLENS) audit --sur CHN --cycle 3 --out out/china2018.html
 	$(UPRLENS) audit --sur CHN --cycle 3
 

@@ -425,6 +425,15 @@ def classify_cmd(
                 progress.update(task, completed=done, total=total)
 
             report = _run(lambda: label_store(store, sur=sur, force=force, progress=tick))
+            # Sentence vectors too, so that audits and draft checks never wait for the model.
+            from uprlens.analyse.similarity import warm_embeddings
+
+            vec = progress.add_task("embedding", total=None)
+            embedded = _run(
+                lambda: warm_embeddings(store, sur, progress=lambda n: progress.advance(vec, n))
+            )
+        if embedded:
+            console.print(f"cached sentence vectors of {embedded} texts", highlight=False)
         for line in report.failed[:20]:
             err_console.print(f"[yellow]not labelled:[/] {line}", highlight=False)
         console.print(report.summary(), highlight=False)

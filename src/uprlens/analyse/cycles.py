@@ -227,16 +227,24 @@ def fate_of_noted(
             "score"]
     rows = []
     best = links[links["best"]] if len(links) else links
+    # The first later cycle's best link per earlier recommendation, found once (a filter per
+    # recommendation made this the slowest step of an audit).
+    firsts: dict[str, Any] = {}
+    if len(best):
+        ordered = best[best["cycle"] <= cycle].sort_values(
+            ["cycle", "score"], ascending=[True, False]
+        )
+        for row in ordered.itertuples(index=False):
+            firsts.setdefault(row.earlier_id, row._asdict())
     for c in sorted(x for x in frames if x < cycle):
         f = frames[c]
         for rec in f[f["position"] == "noted"].itertuples():
-            later = best[(best["earlier_id"] == rec.id) & (best["cycle"] <= cycle)]
-            if later.empty:
+            first = firsts.get(rec.id)
+            if first is None:
                 rows.append({"id": rec.id, "cycle": c, "text": rec.text, "fate": "dropped",
                              "later_id": None, "later_cycle": None, "later_position": None,
                              "score": None})
                 continue
-            first = later.sort_values(["cycle", "score"], ascending=[True, False]).iloc[0]
             rows.append({
                 "id": rec.id, "cycle": c, "text": rec.text, "fate": first["link"],
                 "later_id": first["id"], "later_cycle": first["cycle"],
