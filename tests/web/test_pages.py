@@ -88,6 +88,10 @@ def test_evidence_is_highlighted_with_its_label(client: TestClient) -> None:
 
 def test_earlier_cycles_and_similar(client: TestClient) -> None:
     page = soup(client.get("/recommendations/CHN-c3-28.1").text)
+    # The page links to its related list, a page of its own (the slow part of finding them).
+    link = page.find("h2", id="related").find_next("a")
+    assert link["href"] == "/recommendations/CHN-c3-28.1/related"
+    page = soup(client.get("/recommendations/CHN-c3-28.1/related").text)
     earlier = page.find("h2", string="Earlier cycles").find_all_next("a", limit=1)
     assert earlier[0].get_text() == "CHN-c2-186.1"
     sim = client.get("/api/recommendations/CHN-c3-28.2").json()

@@ -21,6 +21,8 @@ __all__ = [
     "RecFilter",
     "browse",
     "facets",
+    "matching_pks",
+    "rows_by_pk",
     "review_breakdown",
     "similar",
     "state_profile",
@@ -163,39 +165,82 @@ def _where(f: RecFilter) -> tuple[str, str, list[Any]]:
     return join, " AND ".join(where), params
 
 
+def _check_sort(f: RecFilter) -> None:
+    if f.sort not in SORTS:
+        raise StoreError(f"unknown sort {f.sort!r}; choose one of {', '.join(SORTS)}")
+    if f.sort == "relevance" and not f.q:
+        raise StoreError("sort=relevance needs a search (q=...)")
+
+
+def _user_query(f: RecFilter, sql: str, store: Store, params: list[Any]) -> list[Any]:
+    try:
+        return store.query(sql, params)
+    except Exception as exc:  # sqlite3 errors from an odd FTS query: the user's input
+        if exc.__class__.__module__ == "sqlite3":
+            raise StoreError(f"the search {f.q!r} could not be run: {exc}") from None
+        raise
+
+
+_ROW_COLUMNS = (
+    "r.pk, r.id, r.review_id, r.sur, r.cycle, r.paragraph, r.text, r.states, r.n_states, "
+    "r.position, r.source_kind"
+)
+
+
 def browse(
     store: Store, f: RecFilter, *, known_total: int | None = None
 ) -> tuple[int, list[dict[str, Any]]]:
     """(number of matches, the requested page) of recommendations, with their labels.
     ``known_total``: the count for this filter when the caller has it (skips counting)."""
-    if f.sort not in SORTS:
-        raise StoreError(f"unknown sort {f.sort!r}; choose one of {', '.join(SORTS)}")
-    if f.sort == "relevance" and not f.q:
-        raise StoreError("sort=relevance needs a search (q=...)")
+    _check_sort(f)
     direction = "DESC" if f.order == "desc" else "ASC"
     join, where, params = _where(f)
-    try:
-        if known_total is None:
-            sql = f"SELECT count(*) FROM recommendations r {join} WHERE {where}"
-            total = int(store.query(sql, params)[0][0])
-        else:
-            total = known_total
-        rows = [
-            dict(r)
-            for r in store.query(
-                "SELECT r.pk, r.id, r.review_id, r.sur, r.cycle, r.paragraph, r.text, r.states, "
-                "r.n_states, r.position, r.source_kind "
-                f"FROM recommendations r {join} WHERE {where} "
-                f"ORDER BY {SORTS[f.sort].format(o=direction)} LIMIT ? OFFSET ?",
-                [*params, f.per_page, (f.page - 1) * f.per_page],
-            )
-        ]
-    except Exception as exc:  # sqlite3 errors from an odd FTS query: the user's input
-        if exc.__class__.__module__ == "sqlite3":
-            raise StoreError(f"the search {f.q!r} could not be run: {exc}") from None
-        raise
+    if known_total is None:
+        sql = f"SELECT count(*) FROM recommendations r {join} WHERE {where}"
+        total = int(_user_query(f, sql, store, params)[0][0])
+    else:
+        total = known_total
+    rows = [
+        dict(r)
+        for r in _user_query(
+            f,
+            f"SELECT {_ROW_COLUMNS} FROM recommendations r {join} WHERE {where} "
+            f"ORDER BY {SORTS[f.sort].format(o=direction)} LIMIT ? OFFSET ?",
+            store,
+            [*params, f.per_page, (f.page - 1) * f.per_page],
+        )
+    ]
     _attach_labels(store, rows)
     return total, rows
+
+
+def matching_pks(store: Store, f: RecFilter) -> list[int]:
+    """The keys of every recommendation ``f`` matches, in its sort order (page ignored): its
+    length is the count and any page is a slice, so a caller that keeps it pages for free."""
+    _check_sort(f)
+    direction = "DESC" if f.order == "desc" else "ASC"
+    join, where, params = _where(f)
+    sql = (
+        f"SELECT r.pk FROM recommendations r {join} WHERE {where} "
+        f"ORDER BY {SORTS[f.sort].format(o=direction)}"
+    )
+    return [int(r[0]) for r in _user_query(f, sql, store, params)]
+
+
+def rows_by_pk(store: Store, pks: list[int]) -> list[dict[str, Any]]:
+    """The table rows (with labels, as ``browse`` gives them) of ``pks``, in that order."""
+    if not pks:
+        return []
+    marks = ",".join("?" * len(pks))
+    found = {
+        r["pk"]: dict(r)
+        for r in store.query(
+            f"SELECT {_ROW_COLUMNS} FROM recommendations r WHERE r.pk IN ({marks})", pks
+        )
+    }
+    rows = [found[pk] for pk in pks if pk in found]
+    _attach_labels(store, rows)
+    return rows
 
 
 def _attach_labels(store: Store, rows: list[dict[str, Any]]) -> None:

@@ -25,8 +25,8 @@ from uprlens.errors import RecordNotFound, StoreError, UprlensError
 from uprlens.store import Store
 from uprlens.store.coding import AccountError, CodingError, OverrideConflict
 from uprlens.web import security
+from uprlens.web.cache import DataCache
 from uprlens.web.common import url
-from uprlens.web.data import CountCache
 from uprlens.web.render import bar_width, highlight, pct
 
 __all__ = ["create_app"]
@@ -165,8 +165,7 @@ def create_app(db_path: str | Path, *, secure_cookies: bool | None = None) -> Fa
     app.state.templates = _environment()
     app.state.secure_cookies = secure_cookies
     app.state.csrf_key = security.csrf_key(app.state.pool.get())
-    app.state.facets_cache = {}
-    app.state.counts = CountCache()
+    app.state.cache = DataCache()
     _refresh_statistics(pool.get())
 
     app.add_middleware(SecurityHeaders)

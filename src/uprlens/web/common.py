@@ -6,7 +6,6 @@ import dataclasses
 import importlib
 import inspect
 import json
-import time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -102,18 +101,10 @@ def url(path: str, params: dict[str, Any]) -> str:
     return path + ("?" + urlencode(clean) if clean else "")
 
 
-_FACETS_TTL = 30.0
-
-
 def cached_facets(request: Request, store: Store) -> Facets:
-    """The filter form's choices, recomputed at most every 30 s (they change only on import)."""
-    cache = request.app.state.facets_cache
-    hit = cache.get("facets")
-    if hit and time.monotonic() - hit[0] < _FACETS_TTL:
-        return hit[1]  # type: ignore[no-any-return]
-    value = facets(store)
-    cache["facets"] = (time.monotonic(), value)
-    return value
+    """The filter form's choices, computed once per change of the store."""
+    cache = request.app.state.cache
+    return cache.get_or_compute(store, ("facets",), lambda: facets(store), lambda _: 1)  # type: ignore[no-any-return]
 
 
 def render(

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import threading
-import time
 from typing import Any
 
 from uprlens.analyse.headline import headline
 from uprlens.errors import RecordNotFound, UprlensError
 from uprlens.lexicons.states import registry
 from uprlens.store import Store
-from uprlens.store.browse import RecFilter, browse, review_breakdown, similar, state_profile
+from uprlens.store.browse import (
+    RecFilter,
+    browse,
+    matching_pks,
+    review_breakdown,
+    rows_by_pk,
+    similar,
+    state_profile,
+)
 from uprlens.store.coding import CODABLE, current_values
+from uprlens.web.cache import DataCache
 from uprlens.web.common import optional, plain
 from uprlens.web.render import locate
 
-__all__ = ["CountCache", "draft_data", "list_data", "rec_data", "review_data", "state_data"]
+__all__ = [
+    "draft_data",
+    "list_data",
+    "rec_data",
+    "related_data",
+    "review_data",
+    "state_data",
+]
 
 MAX_DRAFT = 5000
 
@@ -46,50 +60,33 @@ def review_data(store: Store, sur: str, cycle: int) -> dict[str, Any]:
     }
 
 
-class CountCache:
-    """Match counts per filter for a few seconds: paging through one filter counts once.
-
-    A count can lag an import by at most ``ttl`` seconds; the rows themselves never lag.
-    """
-
-    def __init__(self, ttl: float = 10.0, size: int = 2048) -> None:
-        self.ttl = ttl
-        self.size = size
-        self._data: dict[tuple[Any, ...], tuple[float, int]] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def key(f: RecFilter) -> tuple[Any, ...]:
-        data = dataclasses.asdict(f)
-        for volatile in ("page", "per_page", "sort", "order"):
-            data.pop(volatile)
-        return tuple(sorted(data.items()))
-
-    def get(self, f: RecFilter) -> int | None:
-        hit = self._data.get(self.key(f))
-        if hit and time.monotonic() - hit[0] < self.ttl:
-            return hit[1]
-        return None
-
-    def put(self, f: RecFilter, total: int) -> None:
-        with self._lock:
-            if len(self._data) >= self.size:
-                self._data.clear()
-            self._data[self.key(f)] = (time.monotonic(), total)
+def _result_key(f: RecFilter) -> tuple[Any, ...]:
+    data = dataclasses.asdict(f)
+    for volatile in ("page", "per_page"):
+        data.pop(volatile)
+    return ("matches", *sorted(data.items()))
 
 
-def list_data(store: Store, f: RecFilter, counts: CountCache | None = None) -> dict[str, Any]:
-    known = counts.get(f) if counts is not None else None
-    total, rows = browse(store, f, known_total=known)
-    if counts is not None and known is None:
-        counts.put(f, total)
+def list_data(store: Store, f: RecFilter, cache: DataCache | None = None) -> dict[str, Any]:
+    """One page of the table. With ``cache``, the ordered matches of a filter are computed once
+    per store change, and every page (and the count) is read from them."""
+    if cache is None:
+        total, rows = browse(store, f)
+    else:
+        pks = cache.get_or_compute(store, _result_key(f), lambda: matching_pks(store, f))
+        total = len(pks)
+        start = (f.page - 1) * f.per_page
+        rows = rows_by_pk(store, pks[start : start + f.per_page])
     for r in rows:
         r.pop("pk", None)
     pages = max(1, -(-total // f.per_page))
     return {"total": total, "page": f.page, "pages": pages, "per_page": f.per_page, "items": rows}
 
 
-def rec_data(store: Store, rec_id: str) -> dict[str, Any]:
+def rec_data(store: Store, rec_id: str, *, related: bool = True) -> dict[str, Any]:
+    """One recommendation with everything its page shows. ``related=False`` leaves out the
+    earlier-cycle and similar recommendations (``related_data``), the slow part: the page
+    loads them separately."""
     rec = store.recommendation(rec_id)
     reg = registry()
     rec.pop("pk", None)
@@ -110,16 +107,36 @@ def rec_data(store: Store, rec_id: str) -> dict[str, Any]:
         if lab["label"] in CODABLE:
             baseline[lab["label"]] = lab["value"]
     rec["baseline"] = baseline
+    if related:
+        rec.update(_related(store, rec))
+    return rec
+
+
+def related_data(store: Store, rec_id: str) -> dict[str, Any]:
+    """The recommendation's id, text and place, with its earlier-cycle and similar ones."""
+    row = store.query(
+        "SELECT id, sur, cycle, text FROM recommendations WHERE id = ? "
+        "ORDER BY is_primary DESC, pk LIMIT 1",
+        (rec_id,),
+    )
+    if not row:
+        raise RecordNotFound(f"no recommendation with id {rec_id!r}; search with /recommendations")
+    rec = dict(row[0])
+    return {**rec, **_related(store, rec)}
+
+
+def _related(store: Store, rec: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     match_texts = optional("uprlens.analyse.similarity", "match_texts")
     if match_texts is not None:
-        rec["earlier"], rec["earlier_method"] = _earlier(store, rec, match_texts)
+        out["earlier"], out["earlier_method"] = _earlier(store, rec, match_texts)
     else:
-        rec["earlier"] = similar(
-            store, rec["text"], exclude_id=rec_id, sur=rec["sur"], before_cycle=rec["cycle"]
+        out["earlier"] = similar(
+            store, rec["text"], exclude_id=rec["id"], sur=rec["sur"], before_cycle=rec["cycle"]
         )
-        rec["earlier_method"] = "full-text similarity within the same State under Review"
-    rec["similar"] = similar(store, rec["text"], exclude_id=rec_id)
-    return rec
+        out["earlier_method"] = "full-text similarity within the same State under Review"
+    out["similar"] = similar(store, rec["text"], exclude_id=rec["id"])
+    return out
 
 
 def _earlier(store: Store, rec: dict[str, Any], match_texts: Any) -> tuple[list[Any], str]:
@@ -135,9 +152,15 @@ def _earlier(store: Store, rec: dict[str, Any], match_texts: Any) -> tuple[list[
         )
     ]
     method = "uprlens.analyse.similarity (the cross-cycle linker)"
+    kwargs: dict[str, Any] = {}
+    if "semantic" in inspect.signature(match_texts).parameters:
+        # Sentence vectors for every earlier recommendation of the SuR would mean running the
+        # embedding model over hundreds of texts inside one page request (seconds of CPU).
+        kwargs["semantic"] = False
+        method += ", word overlap (TF-IDF) only, without sentence vectors"
     if not candidates:
         return [], method
-    matches = match_texts([rec["text"]], [c["text"] for c in candidates], top_k=6)
+    matches = match_texts([rec["text"]], [c["text"] for c in candidates], top_k=6, **kwargs)
     out = []
     for m in sorted(matches, key=lambda m: -m.score):
         row = dict(candidates[m.j])

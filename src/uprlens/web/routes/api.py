@@ -95,7 +95,7 @@ def api_review(
 def api_recommendations(
     request: Request, f: RecFilter = Depends(rec_filter), st: Store = Depends(store)
 ) -> dict[str, Any]:
-    return list_data(st, f, request.app.state.counts)
+    return list_data(st, f, request.app.state.cache)
 
 
 @router.get("/recommendations/{rec_id}", summary="One recommendation with labels and evidence")

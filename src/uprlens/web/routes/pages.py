@@ -24,7 +24,15 @@ from uprlens.web.common import (
     render,
     url,
 )
-from uprlens.web.data import MAX_DRAFT, draft_data, list_data, rec_data, review_data, state_data
+from uprlens.web.data import (
+    MAX_DRAFT,
+    draft_data,
+    list_data,
+    rec_data,
+    related_data,
+    review_data,
+    state_data,
+)
 from uprlens.web.security import Auth, auth, check_csrf, store
 
 __all__ = ["EXPORT_COLUMNS", "export_table", "router"]
@@ -97,7 +105,7 @@ def recommendations_page(
     if any(v == "" for v in raw.values()):
         # A plain GET form sends every field, empty or not: redirect to the short, shareable URL.
         return RedirectResponse(url("/recommendations", f.params()), status_code=303)
-    data = list_data(st, f, request.app.state.counts)
+    data = list_data(st, f, request.app.state.cache)
     return render(
         request, "recommendations.html", who, data=data, **_filter_context(request, st, f)
     )
@@ -167,7 +175,19 @@ def recommendation_page(
     who: Auth = Depends(auth),
     st: Store = Depends(store),
 ) -> Response:
-    return render(request, "recommendation.html", who, rec=rec_data(st, rec_id))
+    return render(request, "recommendation.html", who, rec=rec_data(st, rec_id, related=False))
+
+
+@router.get("/recommendations/{rec_id}/related", response_class=HTMLResponse)
+def related_page(
+    request: Request,
+    rec_id: Annotated[str, REC_ID],
+    who: Auth = Depends(auth),
+    st: Store = Depends(store),
+) -> Response:
+    """The earlier-cycle and similar recommendations, which the recommendation's page loads
+    after it is shown (or links to, without JavaScript)."""
+    return render(request, "related.html", who, rec=related_data(st, rec_id))
 
 
 @router.get("/states", response_class=HTMLResponse)
