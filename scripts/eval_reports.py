@@ -11,8 +11,24 @@ greedy from the best score down, so a duplicated extraction cannot match one row
 
 Normalisation (the same for both sides): HTML entities decoded, Unicode NFKC, casefolded,
 curly quotes made straight, every character that is not a letter or digit replaced by a
-space, whitespace collapsed. Nothing else: UPR Info's own edits ("Recommended ..." openings,
-split or merged wordings) count against the reader.
+space, whitespace collapsed.
+
+Two scorings are printed. "Strict" stops there: every UPR Info edit counts against the reader.
+The metric allows UPR Info's "own text edits"; three documented UPR Info conventions, applied
+symmetrically and never per report, make the second scoring:
+
+1. Opening formula. UPR Info drops the recommending formula of cycle-1 reports and sometimes
+   adds "Recommended ...". A leading "(it|and) (also|further) recommend(s|ed)/encourage(s|d)/
+   urge(s|d)/invite(s|d)/call(s|ed) (up)on/request(s|ed) [to] [that] [the SuR | the Government
+   [of the SuR] | the State [under review]] [to|that]", "that <SuR|the Government|the State>"
+   or "to" is removed from both texts; the better of the scores with and without removal counts.
+2. Split or merged wordings. After the one-to-one matching, an unmatched wording (pair or row)
+   matches >= 2 unmatched wordings of the same state on the other side when each of them is
+   shorter and has >= 90% of its words in it, and together they cover >= 90% of its words
+   (joining words "and or to the of a an its as well also" not counted): UPR Info's one row per
+   treaty of a list, or one row rebuilt from a wording attributed piece by piece.
+3. Unattributed items. A wording the report gives to no state is compared with UPR Info's
+   "(Unknown)" rows (strict scoring ignores both).
 
 - recall = matched UPR Info rows / UPR Info rows
 - precision = matched pairs / extracted pairs
@@ -88,9 +104,7 @@ def load_truth(data: Path) -> dict[tuple[str, int], list[tuple[str, str]]]:
     with (data / "uprinfo" / "recommendations_s1-20.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             name = html.unescape(row["recommending_state"])
-            iso = reg.lookup(name) or (
-                UNATTRIBUTED if reg.is_unattributed(name) else f"?{name}"
-            )
+            iso = reg.lookup(name) or (UNATTRIBUTED if reg.is_unattributed(name) else f"?{name}")
             truth[(row["state_under_review"], int(row["session"]))].append(
                 (iso, row["recommendation"])
             )
@@ -181,10 +195,13 @@ def score(
         by_state_pairs[s].append(j)
     nrows = [normalise(t) for _, t in rows]
     npairs = [normalise(t) for _, t in pairs]
+    # Rule 1 is applied to both sides and then the better of the two scores counts, so a
+    # formula kept on one side ("Several States requested that ...") costs nothing.
+    srows, spairs = nrows, npairs
     if rules:
         opening = _opening([normalise(n) for n in (sur_names or [])])
-        nrows = [strip_opening(t, opening) for t in nrows]
-        npairs = [strip_opening(t, opening) for t in npairs]
+        srows = [strip_opening(t, opening) for t in nrows]
+        spairs = [strip_opening(t, opening) for t in npairs]
     row_ok = [False] * len(rows)
     pair_ok = [False] * len(pairs)
     for state, ris in by_state_rows.items():
@@ -193,6 +210,8 @@ def score(
         for i in ris:
             for j in pjs:
                 sc = fuzz.ratio(nrows[i], npairs[j], score_cutoff=THRESHOLD)
+                if rules:
+                    sc = max(sc, fuzz.ratio(srows[i], spairs[j], score_cutoff=THRESHOLD))
                 if sc:
                     cands.append((sc, i, j))
         for _sc, i, j in sorted(cands, reverse=True):
@@ -203,8 +222,8 @@ def score(
         # Rule 2: one wording against several of the other side (UPR Info writes one row per
         # treaty of a list, or joins wordings the report attributes piece by piece).
         for wholes, members, whole_ok, member_ok, wtext, mtext in (
-            (pjs, ris, pair_ok, row_ok, npairs, nrows),
-            (ris, pjs, row_ok, pair_ok, nrows, npairs),
+            (pjs, ris, pair_ok, row_ok, spairs, srows),
+            (ris, pjs, row_ok, pair_ok, srows, spairs),
         ):
             for w in wholes:
                 if whole_ok[w]:
@@ -316,7 +335,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--only", default="", help="only files whose name contains this (comma-separated: any of these)")
+    ap.add_argument(
+        "--only",
+        default="",
+        help="only files whose name contains this (comma-separated: any of these)",
+    )
     ap.add_argument("--show", type=int, default=0, help="list N unmatched rows/pairs per report")
     ns = ap.parse_args(argv)
     data = ns.data.resolve()
@@ -326,9 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     truth = load_truth(data)
     with index.open(encoding="utf-8") as fh:
-        entries = [
-            r for r in csv.DictReader(fh) if any(o in r["file"] for o in ns.only.split(","))
-        ]
+        entries = [r for r in csv.DictReader(fh) if any(o in r["file"] for o in ns.only.split(","))]
     jobs = [
         (
             str(data / "wg-reports" / e["file"]),
@@ -401,10 +422,7 @@ def summarise(results: list[Result]) -> None:
             f"{sum(r.matched_pairs for r in part) / pp if pp else 0:.2%}"
         )
     worst = sorted(results, key=lambda r: (min(r.recall, r.precision), r.file))[:15]
-    print(
-        "worst: "
-        + ", ".join(f"{r.file[:-4]} {r.recall:.1%}/{r.precision:.1%}" for r in worst)
-    )
+    print("worst: " + ", ".join(f"{r.file[:-4]} {r.recall:.1%}/{r.precision:.1%}" for r in worst))
 
 
 if __name__ == "__main__":

@@ -770,9 +770,7 @@ def _blocks(lines: list[tuple[str, int]], problems: list[str]) -> list[_Block]:
             and _starts_item(m2.group(3))
             and int(m2.group(1)) != top
         ):
-            problems.append(
-                f"{top}.{sub + 1} printed as {m2.group(1)}.{m2.group(2)} (page {page})"
-            )
+            problems.append(f"{top}.{sub + 1} printed as {m2.group(1)}.{m2.group(2)} (page {page})")
             sub += 1
             blocks.append(_Block(f"{top}.{sub}", top, sub, [m2.group(3)], page))
             continue
@@ -838,7 +836,12 @@ def _references(intro: str) -> list[tuple[int, list[str]]]:
 
 def _cites_dialogue(text: str, top: int) -> bool:
     """The text cites paragraphs of the dialogue (numbers below its own paragraph)."""
-    return any(n < top for n, _ in _references(re.sub(r"\bnumbers?\s+", "", text)))
+    text = re.sub(r"\bnumbers?\s+", "", text)
+    # "paragraphs 67 and 71 of the national report" are not the report's own paragraphs.
+    text = re.sub(
+        r"paragraphs?\s[\d\s,()a-z-]*?\s(?:of|in)\s(?:its|the)\s+national\s+report", "", text
+    )
+    return any(n < top for n, _ in _references(text))
 
 
 def _item_references(intro: str) -> list[str]:
@@ -1064,7 +1067,15 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
     # numbered items ("1. With regard to recommendations ... in paragraphs 23 (Germany), 27
     # (United Kingdom) ..., Burundi clarified ..."): the items are comments, the
     # recommendations are those of the dialogue paragraphs.
-    commented: set[int] = set()
+    cites: dict[int, list[bool]] = {}
+    for b in blocks:
+        if b.sub is not None:
+            cites.setdefault(b.top, []).append(_cites_dialogue(" ".join(b.lines), b.top))
+    commented = {
+        top
+        for top, flags in cites.items()
+        if all(flags) and _cites_dialogue(intro.get(top, ""), top)
+    }
     for b in blocks:
         if b.sub is None:
             continue
@@ -1074,8 +1085,7 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
             continue  # "the following conclusions were made": not recommendations
         text = vocab.join_broken(_join_lines(b.lines, vocab))
         text = _strip_trailing_marker(text)
-        if _cites_dialogue(lead, b.top) and _cites_dialogue(text, b.top):
-            commented.add(b.top)
+        if b.top in commented:
             continue
         if (
             report.sur_name
@@ -1194,7 +1204,9 @@ def _check_duplicates(report: ParsedReport) -> None:
         if n > 1 and not any(f"{pid} printed twice" in p for p in report.problems):
             pages = sorted({item.page for item in report.items if item.paragraph == pid})
             where = ", ".join(str(p) for p in pages)
-            report.problems.append(f"{pid} printed {n} times (page{'s' * (len(pages) > 1)} {where})")
+            report.problems.append(
+                f"{pid} printed {n} times (page{'s' * (len(pages) > 1)} {where})"
+            )
 
 
 def _join_lines(lines: list[str], vocab: _Vocabulary) -> str:
