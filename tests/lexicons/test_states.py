@@ -80,3 +80,9 @@ def test_every_state_name_in_shared_data_resolves() -> None:
         names |= {row["state_under_review"] for row in csv.DictReader(fh)}
     unresolved = sorted(n for n in names if reg.lookup(n) is None and not reg.is_unattributed(n))
     assert unresolved == []
+
+
+def test_codes_only_in_upper_case() -> None:
+    reg = registry()
+    assert reg.lookup("AND") == "AND" and reg.lookup("CAN") == "CAN"
+    assert reg.lookup("and") is None and reg.lookup("can") is None and reg.lookup("per") is None

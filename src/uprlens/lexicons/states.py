@@ -52,7 +52,9 @@ class StateRegistry:
         self._by_iso = {s.iso3: s for s in states}
         self._by_name: dict[str, str] = {}
         for s in states:
-            for name in (s.iso3, s.un_name, *s.aliases):
+            # ISO3 codes are matched only as written (upper case) in lookup(): as words
+            # "and", "can" and "per" would otherwise be Andorra, Canada and Peru.
+            for name in (s.un_name, *s.aliases):
                 key = normalise_name(name)
                 other = self._by_name.get(key)
                 if other is not None and other != s.iso3:
@@ -101,7 +103,10 @@ class StateRegistry:
         return self._by_iso[iso3]
 
     def lookup(self, name: str) -> str | None:
-        """ISO3 for a spelling, or None when unknown."""
+        """ISO3 for a spelling or an upper-case ISO3 code, or None when unknown."""
+        code = name.strip()
+        if len(code) == 3 and code.isupper() and code in self._by_iso:
+            return code
         return self._by_name.get(normalise_name(name))
 
     def is_unattributed(self, name: str) -> bool:
