@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 import time
 from collections import Counter
@@ -30,8 +32,9 @@ from sklearn.preprocessing import MultiLabelBinarizer
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from uprlens.classify.codebook import Classifier  # noqa: E402
+from uprlens.classify.codebook import CLASSIFIER_VERSION, Classifier  # noqa: E402
 from uprlens.classify.lexicon import FLAGS  # noqa: E402
+from uprlens.classify.model import MODEL_DIR  # noqa: E402
 from uprlens.classify.training import (  # noqa: E402
     TEST_SESSIONS,
     TRAIN_SESSIONS,
@@ -50,8 +53,13 @@ ANCHORS_CATEGORY = [
 ]
 ANCHOR_ISSUES = 0.879
 
+# What this run measured, written to models/evaluation.json (the audit report's method section).
+RESULTS: dict[str, object] = {}
 
-def report_single(name: str, y_true: list[str], y_pred: list[str], labels: list[str]) -> None:
+
+def report_single(
+    name: str, y_true: list[str], y_pred: list[str], labels: list[str]
+) -> tuple[float, float]:
     acc = accuracy_score(y_true, y_pred)
     mf1 = f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)
     print(f"\n== {name}: n={len(y_true)} accuracy={acc:.4f} macro-F1={mf1:.4f}")
@@ -63,6 +71,7 @@ def report_single(name: str, y_true: list[str], y_pred: list[str], labels: list[
     print("  confusion (rows = truth, columns = predicted): " + " ".join(labels))
     for i, lab in enumerate(labels):
         print(f"  {lab:<12}" + "".join(f"{v:>7d}" for v in cm[i]))
+    return float(acc), float(mf1)
 
 
 def first_word_baseline(train: pd.DataFrame, test: pd.DataFrame) -> float:
@@ -79,7 +88,11 @@ def first_word_baseline(train: pd.DataFrame, test: pd.DataFrame) -> float:
 
 
 def multilabel_scores(
-    name: str, truth: list[list[str]], pred: list[list[str]], show_weakest: int = 0
+    name: str,
+    truth: list[list[str]],
+    pred: list[list[str]],
+    show_weakest: int = 0,
+    weakest_out: list[dict[str, object]] | None = None,
 ) -> tuple[float, float]:
     mlb = MultiLabelBinarizer()
     mlb.fit(truth + pred)
@@ -97,7 +110,11 @@ def multilabel_scores(
         print(f"  weakest {show_weakest}: label, precision, recall, F1, support")
         for i in order:
             print(f"    {mlb.classes_[i]:<45}{p[i]:>7.3f}{r[i]:>7.3f}{f[i]:>7.3f}{s[i]:>6d}")
-    return micro, macro
+            if weakest_out is not None:
+                weakest_out.append(
+                    {"issue": str(mlb.classes_[i]), "f1": round(float(f[i]), 4), "n": int(s[i])}
+                )
+    return float(micro), float(macro)
 
 
 def evaluate_uprinfo(clf: Classifier, data: Path) -> None:
@@ -112,12 +129,18 @@ def evaluate_uprinfo(clf: Classifier, data: Path) -> None:
     )
     pred = [c.labels["action_category"].value for c in res]  # type: ignore[union-attr]
     labels = ["1", "2", "3", "4", "5"]
-    report_single(
+    acc, mf1 = report_single(
         "action category (codebook classifier, sessions 17-20)",
         test.action_category.tolist(),
         pred,
         labels,
     )
+    RESULTS["action_category"] = {
+        "split": "trained on UPR Info sessions 1-16, tested once on sessions 17-20",
+        "n": len(test),
+        "accuracy": round(acc, 4),
+        "macro_f1": round(mf1, 4),
+    }
     X = clf.category.transform(test.recommendation.tolist())
     model_only, _, _ = clf.category.predict(X)
     print(
@@ -139,9 +162,17 @@ def evaluate_uprinfo(clf: Classifier, data: Path) -> None:
     truth = [split_issues(s) for s in test.issues]
     pred_iss = [[lb.value for lb in c.issues] for c in res]  # type: ignore[union-attr]
     print()
-    micro, _ = multilabel_scores(
-        "UPR Info issues (sessions 17-20)", truth, pred_iss, show_weakest=10
+    weakest: list[dict[str, object]] = []
+    micro, macro = multilabel_scores(
+        "UPR Info issues (sessions 17-20)", truth, pred_iss, show_weakest=10, weakest_out=weakest
     )
+    RESULTS["issues"] = {
+        "split": "trained on UPR Info sessions 1-16, tested once on sessions 17-20",
+        "n": len(test),
+        "micro_f1": round(micro, 4),
+        "macro_f1": round(macro, 4),
+        "weakest": weakest,
+    }
     print(
         f"  anchors: TF-IDF one-vs-rest logistic baseline micro-F1={ANCHOR_ISSUES:.3f}; "
         "published SetFit (69-label vocabulary) 0.75-0.78; target 0.92"
@@ -210,7 +241,7 @@ def evaluate_codebook(clf: Classifier, data: Path) -> None:
         f"(n={len(lab)}): DEVELOPMENT numbers (lexicons written with this set in view)"
     )
     pred_v = [c.labels["verdict"].value for c in res]  # type: ignore[union-attr]
-    report_single(
+    vacc, vmf1 = report_single(
         "verdict (development set)",
         lab.verdict.tolist(),
         pred_v,
@@ -226,6 +257,15 @@ def evaluate_codebook(clf: Classifier, data: Path) -> None:
         f"  endorsing: precision={p:.3f} recall={r:.3f} F1={f:.3f} "
         "(targets on the independent set: recall>=0.90, precision>=0.75)"
     )
+    RESULTS["verdict_development"] = {
+        "split": "DEVELOPMENT set, not held out: China 2013 (252 paragraphs) coded by the "
+        "codebook; the lexicons were written with it in view",
+        "n": len(lab),
+        "accuracy": round(float(vacc), 4),
+        "macro_f1": round(float(vmf1), 4),
+        "endorsing_precision": round(float(p), 4),
+        "endorsing_recall": round(float(r), 4),
+    }
     pred_c = [c.labels["action_category"].value for c in res]  # type: ignore[union-attr]
     print(
         f"  action category vs this coder: accuracy="
@@ -246,10 +286,59 @@ def evaluate_codebook(clf: Classifier, data: Path) -> None:
         )
 
 
+def _endorsing_lines(texts: list[str], where: list[str], clf: Classifier) -> list[str]:
+    res = clf.classify_many(texts, on_error="return", n_jobs=2)
+    out = []
+    for w, t, c in zip(where, texts, res, strict=True):
+        if isinstance(c, Exception) or c.labels["verdict"].value != "endorsing":
+            continue
+        v = c.labels["verdict"]
+        ev = " | ".join(e.text for e in v.evidence)
+        out.append(f"  {w} [{v.decided_by}: {ev}] {t}")
+    return out
+
+
+def audit_endorsing(clf: Classifier, data: Path) -> None:
+    """Every endorsing call on China 2018 and on all UPR Info texts, for a human to read:
+    a false accusation of endorsing is as damaging as a miss."""
+    m = load_matrices(data)
+    chn = m[m.source_doc == "CHN_2018_s31_c3.docx"]
+    pos = chn.position if "position" in chn else [""] * len(chn)
+    lines = _endorsing_lines(
+        chn.recommendation.tolist(),
+        [f"{r} ({p})" for r, p in zip(chn.rec_id, pos, strict=True)],
+        clf,
+    )
+    print(f"\nEndorsing audit, China 2018 matrix: {len(lines)} of {len(chn)} called endorsing")
+    print("\n".join(lines))
+    df = load_uprinfo(data)
+    lines = _endorsing_lines(
+        df.recommendation.tolist(),
+        [
+            f"s{s} {sur} <- {rs} ({resp})"
+            for s, sur, rs, resp in zip(
+                df.session, df.state_under_review, df.recommending_state, df.response, strict=True
+            )
+        ],
+        clf,
+    )
+    print(f"\nEndorsing audit, UPR Info: {len(lines)} of {len(df)} called endorsing")
+    print("\n".join(lines))
+    RESULTS["endorsing_calls"] = {"china_2018": len(chn), "uprinfo_rows_endorsing": len(lines)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=REPO / ".." / "shared" / "data")
-    ap.add_argument("--only", choices=["uprinfo", "matrices", "codebook"], default=None)
+    ap.add_argument(
+        "--only", choices=["uprinfo", "matrices", "codebook", "endorsing"], default=None
+    )
+    ap.add_argument(
+        "--write",
+        type=Path,
+        default=MODEL_DIR / "evaluation.json",
+        help="where to write the measured figures (full runs only)",
+    )
     args = ap.parse_args(argv)
     clf = Classifier.load()
     if args.only in (None, "uprinfo"):
@@ -258,6 +347,26 @@ def main(argv: list[str] | None = None) -> int:
         evaluate_matrices(clf, args.data)
     if args.only in (None, "codebook"):
         evaluate_codebook(clf, args.data)
+    if args.only in (None, "endorsing"):
+        audit_endorsing(clf, args.data)
+    if args.only is None:
+        RESULTS.update(
+            {
+                "version": CLASSIFIER_VERSION,
+                "date": dt.date.today().isoformat(),
+                "models": {
+                    name: getattr(model, "version", None)
+                    for name, model in (
+                        ("category", clf.category),
+                        ("issues", clf.issues_model),
+                        ("themes", clf.themes_model),
+                    )
+                },
+                "produced_by": "scripts/eval_classify.py",
+            }
+        )
+        args.write.write_text(json.dumps(RESULTS, indent=2) + "\n", encoding="utf-8")
+        print(f"\nwrote {args.write}")
     return 0
 
 

@@ -158,3 +158,20 @@ def test_corrupt_model_file_is_a_clear_error(tmp_path):
     (tmp_path / "category.joblib").write_bytes(b"not a pickle")
     with pytest.raises(ClassifyError, match="cannot be loaded"):
         Classifier.load(tmp_path)
+
+
+def test_repeated_texts_are_labelled_once_but_returned_separately(clf):
+    texts = ["Ratify the ICCPR", "Abolish the death penalty", "Ratify the ICCPR"]
+    res = clf.classify_many(texts)
+    assert res[0] is not res[2]
+    assert res[0].as_row() == res[2].as_row() == clf.classify("Ratify the ICCPR").as_row()
+    res[2].warnings.append("edited by a caller")
+    assert res[0].warnings == []
+
+
+def test_evidence_of_model_labels_is_found_in_the_text(clf):
+    texts = [c["text"] for c in read_cases("verdict.csv")]
+    for c in clf.classify_many(texts):
+        for lb in [*c.labels.values(), *c.issues, *c.themes]:
+            for e in lb.evidence:
+                assert c.text[e.start : e.end] == e.text, (lb.name, e)

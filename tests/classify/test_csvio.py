@@ -75,3 +75,22 @@ def test_classify_records_names_the_failed_record(clf):
     assert out["CHN-c2-186.1"].labels["verdict"].value == "specific"
     err = out["CHN-c2-186.2"]
     assert isinstance(err, ClassifyError) and "CHN-c2-186.2" in str(err) and "page 3" in str(err)
+
+
+def test_existing_output_column_is_kept_and_ours_goes_beside_it(tmp_path, clf):
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    _write(src, [("a", "Ratify the ICCPR", "general")], header=("id", "text", "verdict"))
+    classify_csv(src, dst, "text", classifier=clf)
+    (row,) = list(csv.DictReader(dst.open(encoding="utf-8")))
+    assert row["verdict"] == "general"  # the human coding survives
+    assert row["verdict_uprlens"] == "specific"
+    assert row["action_category"] == "5"
+
+
+def test_both_output_names_taken_is_a_clear_error(tmp_path, clf):
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    _write(src, [("a", "Ratify", "x", "y")], header=("id", "text", "verdict", "verdict_uprlens"))
+    with pytest.raises(WrongColumns) as err:
+        classify_csv(src, dst, "text", classifier=clf)
+    assert "verdict_uprlens" in str(err.value) and "rename" in str(err.value)
+    assert not dst.exists()

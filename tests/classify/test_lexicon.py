@@ -62,3 +62,18 @@ def test_lead_verbs_missing_column(tmp_path):
 def test_missing_lexicon_file_is_a_lexicon_error(tmp_path):
     with pytest.raises(LexiconError, match="cannot read"):
         load_rules(tmp_path / "flags.jsonl")
+
+
+def test_critical_frame_becomes_every_rules_unless(tmp_path):
+    p = tmp_path / "endorsing.jsonl"
+    p.write_text(
+        '{"id": "endorse.critical_frame", "label": "critical_frame", "pattern": "so-called"}\n'
+        '{"id": "endorse.camps", "label": "endorsing", "pattern": "camps", "unless": "close"}\n',
+        encoding="utf-8",
+    )
+    (rule,) = load_rules(p)
+    assert rule.id == "endorse.camps"
+    assert rule.unless is not None
+    assert rule.unless.search("the so-called camps")
+    assert rule.unless.search("close the camps")
+    assert not rule.unless.search("continue the camps")

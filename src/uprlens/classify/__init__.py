@@ -7,6 +7,8 @@ affected persons and UPR Info issues, each label with its evidence and what deci
     c.labels["verdict"].value, c.labels["verdict"].evidence
 """
 
+import json as _json
+
 from uprlens.classify.codebook import (
     CLASSIFIER_VERSION,
     Classification,
@@ -16,9 +18,25 @@ from uprlens.classify.codebook import (
 )
 from uprlens.classify.csvio import BatchSummary, classify_csv, classify_records
 from uprlens.classify.explain import explain_terminal, explain_text
+from uprlens.classify.model import MODEL_DIR as _MODEL_DIR
+
+
+def _evaluation() -> dict[str, object]:
+    # Written by scripts/eval_classify.py; the audit report's method section quotes it.
+    try:
+        return dict(_json.loads((_MODEL_DIR / "evaluation.json").read_text("utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+#: What ``scripts/eval_classify.py`` last measured (category accuracy/macro-F1 on UPR Info
+#: sessions 17-20, issues micro/macro-F1, verdict on the China 2013 DEVELOPMENT set, date,
+#: version, split); empty if the file is missing.
+EVALUATION: dict[str, object] = _evaluation()
 
 __all__ = [
     "CLASSIFIER_VERSION",
+    "EVALUATION",
     "BatchSummary",
     "Classification",
     "Classifier",

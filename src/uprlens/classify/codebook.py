@@ -32,6 +32,7 @@ from uprlens.classify.model import (
     MultiLabelModel,
     load,
     tokens_of,
+    word_index,
 )
 from uprlens.classify.rules import Hit, LeadVerbFinder, RuleSet, words_of
 from uprlens.errors import ClassifyError
@@ -50,7 +51,7 @@ __all__ = [
     "strongest_part",
 ]
 
-CLASSIFIER_VERSION = "0.1.0"
+CLASSIFIER_VERSION = "0.2.0"
 VERDICTS = ("specific", "general", "vague", "endorsing")
 # Strength order for choosing a clustered paragraph's strongest part.
 _RANK = {"endorsing": 3, "specific": 2, "general": 1, "vague": 0}
@@ -190,6 +191,20 @@ class _Part:
     flags: dict[str, list[Evidence]] = field(default_factory=dict)
     persons: list[Hit] = field(default_factory=list)
     toks: Any = None
+    index: dict[str, list[int]] | None = None
+
+
+def _copy(c: Classification, warnings: list[str]) -> Classification:
+    """A repeat of an already labelled text: Labels are immutable, so they are shared."""
+    return Classification(
+        text=c.text,
+        labels=dict(c.labels),
+        themes=list(c.themes),
+        affected_persons=list(c.affected_persons),
+        issues=list(c.issues),
+        warnings=list(warnings),
+        version=c.version,
+    )
 
 
 def _shift(ev: Iterable[Evidence], offset: int) -> tuple[Evidence, ...]:
@@ -258,7 +273,28 @@ class Classifier:
         workers share the loaded models copy-on-write).
         """
         if n_jobs > 1 and len(texts) >= _PARALLEL_MIN and "fork" in mp.get_all_start_methods():
-            return self._classify_parallel(texts, on_error, progress, n_jobs)
+            # Repeats are dropped before the work is split, so no worker labels a text twice.
+            pos: dict[object, int] = {}
+            uniq: list[object] = []
+            where: list[int] = []
+            for t in texts:
+                key = t if isinstance(t, str) else id(t)
+                if key not in pos:
+                    pos[key] = len(uniq)
+                    uniq.append(t)
+                where.append(pos[key])
+            done = self._classify_parallel(uniq, "return", progress, n_jobs)
+            seen = [False] * len(uniq)
+            out: list[Classification | ClassifyError] = []
+            for j in where:
+                r = done[j]
+                if seen[j] and isinstance(r, Classification):
+                    r = _copy(r, r.warnings)
+                seen[j] = True
+                if on_error == "raise" and isinstance(r, ClassifyError):
+                    raise ClassifyError(f"text {len(out) + 1}: {r}") from r
+                out.append(r)
+            return out
         cleaned: list[str] = []
         warns: list[list[str]] = []
         results: list[Classification | ClassifyError | None] = [None] * len(texts)
@@ -277,8 +313,27 @@ class Classifier:
             warns.append(w)
             ok_idx.append(i)
         if cleaned:
-            for i, c in zip(ok_idx, self._label(cleaned, warns, progress), strict=True):
-                results[i] = c
+            # UPR recommendations repeat verbatim across reviews (7% of UPR Info's rows):
+            # label each distinct text once and give repeats their own copy.
+            first: dict[str, int] = {}
+            uniq: list[str] = []
+            uniq_warns: list[list[str]] = []
+            for c, w in zip(cleaned, warns, strict=True):
+                if c not in first:
+                    first[c] = len(uniq)
+                    uniq.append(c)
+                    uniq_warns.append(w)
+            labelled = self._label(uniq, uniq_warns, progress)
+            used = [False] * len(uniq)
+            for i, c, w in zip(ok_idx, cleaned, warns, strict=True):
+                j = first[c]
+                if not used[j]:
+                    used[j] = True
+                    results[i] = labelled[j]
+                else:
+                    results[i] = _copy(labelled[j], w)
+            if progress is not None and len(uniq) < len(cleaned):
+                progress(len(cleaned))
         return results  # type: ignore[return-value]
 
     def _classify_parallel(
@@ -329,14 +384,17 @@ class Classifier:
         self._categorise(flat, X_parts)
         for p in flat:
             self._verdict_and_flags(p)
-        toks = [
-            ps[0].toks
-            if len(ps) == 1 and ps[0].toks is not None and ps[0].text == t
-            else tokens_of(t)
-            for t, ps in zip(texts, parts_of, strict=True)
-        ]
-        issues = self._multilabel(self.issues_model, texts, X_text, toks)
-        themes = self._multilabel(self.themes_model, texts, X_text, toks)
+        toks: list[Any] = []
+        indexes: list[dict[str, list[int]] | None] = []
+        for t, ps in zip(texts, parts_of, strict=True):
+            if len(ps) == 1 and ps[0].toks is not None and ps[0].text == t:
+                toks.append(ps[0].toks)
+                indexes.append(ps[0].index)
+            else:
+                toks.append(tokens_of(t))
+                indexes.append(word_index(toks[-1]))
+        issues = self._multilabel(self.issues_model, texts, X_text, toks, indexes)
+        themes = self._multilabel(self.themes_model, texts, X_text, toks, indexes)
         out: list[Classification] = []
         for n, (t, ps) in enumerate(zip(texts, parts_of, strict=True)):
             out.append(self._assemble(t, ps, warns[n], issues[n], themes[n]))
@@ -350,8 +408,13 @@ class Classifier:
         labels, scores, _ = self.category.predict(X)
         for p in parts:
             p.toks = tokens_of(p.text)
+            p.index = word_index(p.toks)
         model_ev = self.category.batch_evidence(
-            [p.text for p in parts], X, [str(lb) for lb in labels], [p.toks for p in parts]
+            [p.text for p in parts],
+            X,
+            [str(lb) for lb in labels],
+            [p.toks for p in parts],
+            indexes=[p.index for p in parts],
         )
         for i, p in enumerate(parts):
             found = self.lead.find(p.text)
@@ -422,14 +485,19 @@ class Classifier:
             p.verdict_evidence = ()
 
     def _multilabel(
-        self, model: MultiLabelModel | None, texts: list[str], X_shared: Any, toks: list[Any]
+        self,
+        model: MultiLabelModel | None,
+        texts: list[str],
+        X_shared: Any,
+        toks: list[Any],
+        indexes: list[dict[str, list[int]] | None],
     ) -> list[list[tuple[str, float, tuple[Evidence, ...]]]]:
         if model is None:
             return [[] for _ in texts]
         X = X_shared if model.features is None else model.transform(texts)
         chosen, scores = model.predict(X)
         names = model.labels()
-        evidence = model.batch_evidence(texts, X, chosen, toks, k=1)
+        evidence = model.batch_evidence(texts, X, chosen, toks, k=1, indexes=indexes)
         out = []
         for i, idx in enumerate(chosen):
             out.append(

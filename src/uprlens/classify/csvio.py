@@ -11,7 +11,14 @@ from uprlens.classify.codebook import ROW_COLUMNS, Classification, Classifier, d
 from uprlens.errors import ClassifyError, SourceNotFound, UnreadableDocument, WrongColumns
 from uprlens.types import Recommendation
 
-__all__ = ["BatchSummary", "RowError", "classify_csv", "classify_records"]
+__all__ = [
+    "BatchSummary",
+    "OUTPUT_SUFFIX",
+    "RowError",
+    "classify_csv",
+    "classify_records",
+    "output_names",
+]
 
 BATCH = 2000  # rows classified together: vectorised, yet progress stays visible
 
@@ -64,6 +71,27 @@ def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
+OUTPUT_SUFFIX = "_uprlens"
+
+
+def output_names(header: list[str], path: Path | None = None) -> dict[str, str]:
+    """Column the classifier writes each of its outputs to: its own name, or
+    ``<name>_uprlens`` where the input already has that column."""
+    names: dict[str, str] = {}
+    for c in (*ROW_COLUMNS, "warnings", "error"):
+        if c not in header:
+            names[c] = c
+        elif c + OUTPUT_SUFFIX not in header:
+            names[c] = c + OUTPUT_SUFFIX
+        else:
+            raise WrongColumns(
+                f'the input already has both "{c}" and "{c}{OUTPUT_SUFFIX}", where the '
+                "classifier would write its own labels; rename one of them",
+                path=path,
+            )
+    return names
+
+
 def classify_csv(
     input: str | Path,  # noqa: A002 - the CLI's option name
     output: str | Path,
@@ -77,6 +105,11 @@ def classify_csv(
     A row that cannot be labelled keeps its columns, gets empty labels and an ``error``
     message; it is listed in the summary with its row number. Raises WrongColumns if a named
     column is missing (before writing anything).
+
+    The input's own columns are never overwritten: if it already has a column the classifier
+    writes (say a human-coded ``verdict``), the classifier's goes to ``verdict_uprlens``
+    beside it, so the two can be compared; if that name is taken too, WrongColumns is raised
+    before anything is written.
     """
     src, dst = Path(input), Path(output)
     header, rows = _read(src)
@@ -89,8 +122,8 @@ def classify_csv(
             )
     clf = classifier or default_classifier()
     summary = BatchSummary(str(src), str(dst), rows=len(rows))
-    clash = [c for c in (*ROW_COLUMNS, "warnings", "error") if c in header]
-    out_cols = header + [c for c in (*ROW_COLUMNS, "warnings", "error") if c not in clash]
+    rename = output_names(header, src)
+    out_cols = header + list(rename.values())
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(dst.name + ".part")
     with tmp.open("w", encoding="utf-8", newline="") as fh:
@@ -115,11 +148,11 @@ def classify_csv(
                 label = f"row {n}" + (f" (id {row.get(id_column)})" if id_column else "")
                 if isinstance(res, Exception):
                     summary.errors.append(RowError(n, f"{label}: {res}"))
-                    out["error"] = str(res)
+                    out[rename["error"]] = str(res)
                 else:
-                    out.update(res.as_row())
+                    out.update((rename[k], v) for k, v in res.as_row().items())
                     if res.warnings:
-                        out["warnings"] = "; ".join(res.warnings)
+                        out[rename["warnings"]] = "; ".join(res.warnings)
                         summary.warnings.append(RowError(n, "; ".join(res.warnings)))
                     summary.labelled += 1
                 writer.writerow(out)

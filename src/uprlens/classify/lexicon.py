@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -46,8 +46,14 @@ FLAGS = (
 )
 
 # Which labels each rule file may assign; anything else is a typo the loader reports.
+# A rule with this label is no rule of its own: its pattern is added to the ``unless`` of every
+# other rule of the file. Endorsing frames must be *asked for*; the same words named critically
+# ("the so-called vocational education and training centres", "release", "comply with
+# international human rights law") are the opposite of endorsing.
+CRITICAL_FRAME = "critical_frame"
+
 ALLOWED_LABELS: dict[str, frozenset[str]] = {
-    "endorsing.jsonl": frozenset({"endorsing"}),
+    "endorsing.jsonl": frozenset({"endorsing", CRITICAL_FRAME}),
     "flags.jsonl": frozenset(FLAGS),
     "specific.jsonl": frozenset({"specific_act"}),
     "subjects.jsonl": frozenset({"named_subject"}),
@@ -159,7 +165,21 @@ def load_rules(path: Path, allowed: frozenset[str] | None = None) -> tuple[Rule,
         raise LexiconError(
             f"{path}: {len(problems)} problem(s) in lexicon:\n  - " + "\n  - ".join(problems)
         )
-    return tuple(rules)
+    return _apply_critical_frames(rules)
+
+
+def _apply_critical_frames(rules: list[Rule]) -> tuple[Rule, ...]:
+    frames = [r.pattern.pattern for r in rules if r.label == CRITICAL_FRAME]
+    if not frames:
+        return tuple(rules)
+    out = []
+    for r in rules:
+        if r.label == CRITICAL_FRAME:
+            continue
+        parts = frames + ([r.unless.pattern] if r.unless is not None else [])
+        unless = re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+        out.append(replace(r, unless=unless))
+    return tuple(out)
 
 
 def load_lead_verbs(path: Path) -> tuple[LeadVerb, ...]:

@@ -9,6 +9,7 @@ Model labels cite the top-weighted n-grams of the decision, found back in the te
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
-from uprlens.classify.features import clause_heads, head_tokens, stems
+from uprlens.classify.features import STEM, clause_heads, head_tokens, stems, verb_objects
 from uprlens.errors import ClassifyError
 from uprlens.types import Evidence
 
@@ -32,7 +33,10 @@ __all__ = [
     "MultiLabelModel",
     "build_category_pipeline",
     "build_multilabel_pipeline",
+    "FeatureParser",
     "find_ngram",
+    "parse_feature",
+    "word_index",
     "from_ovr",
     "row_of",
     "tokens_of",
@@ -51,7 +55,8 @@ def _tfidf(**kw: Any) -> TfidfVectorizer:
 
 
 def build_features(min_df: int = 2) -> FeatureUnion:
-    """Three views: all words, the head (lead verb + object), and every clause opening."""
+    """Five views: all words, the head (lead verb + object), every clause opening, stems, and
+    verb-object pairs (the lead verb's and each "including by ..." clause's)."""
     return FeatureUnion(
         [
             ("full", _tfidf(ngram_range=(1, 3), min_df=min_df)),
@@ -72,6 +77,13 @@ def build_features(min_df: int = 2) -> FeatureUnion:
                 "stem",
                 make_pipeline(
                     FunctionTransformer(stems), _tfidf(ngram_range=(1, 2), min_df=min_df)
+                ),
+            ),
+            (
+                "vo",
+                make_pipeline(
+                    FunctionTransformer(verb_objects),
+                    _tfidf(token_pattern=r"\S+", min_df=min_df),
                 ),
             ),
         ]
@@ -141,29 +153,84 @@ def tokens_of(text: str) -> Tokens:
     return words, starts, ends
 
 
-def find_ngram(text: str, feature: str, toks: Tokens | None = None) -> tuple[int, int] | None:
-    """Where a model feature (``full__adopt a law``, ``clause__C_adopt_a``) occurs in text."""
+def parse_feature(feature: str) -> tuple[tuple[str, ...], bool] | None:
+    """The words a model feature (``full__adopt a law``, ``clause__C_adopt_a``) stands for, and
+    whether they are stems (prefixes); None if it is only function words (no evidence)."""
     view, _, gram = feature.partition("__")
     if gram.startswith("C_"):
         gram = gram[2:].replace("_", " ")
+    elif view == "vo":
+        # "vo_adopt_law": the object ("law") is what decided; verb and object need not touch.
+        # "inc_establishing": the clause's verb.
+        last = gram.split("_")[-1] if "_" in gram else ""
+        gram = "" if last == "none" else last
     # Features were built on tokens that may keep an apostrophe; spans use alphanumeric runs.
-    want = _TOKENS.findall(gram)
+    want = tuple(_TOKENS.findall(gram))
     if not want or all(w in _FUNCTION_WORDS for w in want):
         return None
-    words, starts, ends = toks if toks is not None else tokens_of(text)
+    return want, view == "stem"
+
+
+def _match_at(words: list[str], i: int, want: tuple[str, ...], stem: bool) -> bool:
+    if i + len(want) > len(words):
+        return False
+    if stem:
+        return all(words[i + k].startswith(want[k]) for k in range(len(want)))
+    return all(words[i + k] == want[k] for k in range(len(want)))
+
+
+def _locate(
+    parsed: tuple[tuple[str, ...], bool], toks: Tokens, index: dict[str, list[int]] | None
+) -> tuple[int, int] | None:
+    want, stem = parsed
+    words, starts, ends = toks
     n = len(want)
-    stem = view == "stem"
-    first = want[0]
-    for i in range(len(words) - n + 1):
-        w = words[i]
-        if not (w.startswith(first) if stem else w == first):
-            continue
-        if all(
-            (words[i + k].startswith(want[k]) if stem else words[i + k] == want[k])
-            for k in range(1, n)
-        ):
+    if index is not None:
+        # Only the positions of the first word (or of its stem) need checking.
+        cands: Iterable[int] = index.get(_STEM_KEY + want[0] if stem else want[0], ())
+    else:
+        cands = range(len(words) - n + 1)
+    for i in cands:
+        if _match_at(words, i, want, stem):
             return starts[i], ends[i + n - 1]
     return None
+
+
+def find_ngram(text: str, feature: str, toks: Tokens | None = None) -> tuple[int, int] | None:
+    """Where a model feature (``full__adopt a law``, ``clause__C_adopt_a``) occurs in text."""
+    parsed = parse_feature(feature)
+    if parsed is None:
+        return None
+    return _locate(parsed, toks if toks is not None else tokens_of(text), None)
+
+
+_STEM_KEY = "\x00"  # stems share the index with words under this prefix
+
+
+def word_index(toks: Tokens) -> dict[str, list[int]]:
+    """Positions of each word, and of each word's stem (features.STEM letters), of a text;
+    built once per text and shared by every label's evidence."""
+    index: dict[str, list[int]] = {}
+    for i, w in enumerate(toks[0]):
+        index.setdefault(w, []).append(i)
+        index.setdefault(_STEM_KEY + w[:STEM], []).append(i)
+    return index
+
+
+class FeatureParser:
+    """``parse_feature`` memoised per feature column: a batch asks for the same few thousand
+    columns over and over."""
+
+    def __init__(self, names: np.ndarray) -> None:
+        self.names = names
+        self._cache: dict[int, tuple[tuple[str, ...], bool] | None] = {}
+
+    def __call__(self, col: int) -> tuple[tuple[str, ...], bool] | None:
+        try:
+            return self._cache[col]
+        except KeyError:
+            out = self._cache[col] = parse_feature(str(self.names[col]))
+            return out
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -221,14 +288,16 @@ class CategoryModel:
         labels: list[str],
         toks: list[Tokens],
         k: int = 3,
+        indexes: list[dict[str, list[int]] | None] | None = None,
     ) -> list[tuple[Evidence, ...]]:
         classes = self.classes()
         li = np.array([classes.index(lb) for lb in labels])
         feats = top_features(X, self._weight, np.arange(len(texts)), li, 3 * k)
-        names = self._names()
+        parse = _parser(self)
+        indexes = indexes if indexes is not None else [None] * len(texts)
         return [
-            spans_for(t, f, names, self.rule_id, k, tk)
-            for t, f, tk in zip(texts, feats, toks, strict=True)
+            spans_for(t, f, parse, self.rule_id, k, tk, ix)
+            for t, f, tk, ix in zip(texts, feats, toks, indexes, strict=True)
         ]
 
     def evidence(
@@ -320,10 +389,11 @@ def top_features(
 def spans_for(
     text: str,
     features: list[int],
-    names: np.ndarray,
+    parse: FeatureParser,
     rule_id: str,
     k: int,
     toks: Tokens,
+    index: dict[str, list[int]] | None = None,
 ) -> tuple[Evidence, ...]:
     """Find the first k of the given features back in the text as evidence spans."""
     out: list[Evidence] = []
@@ -331,12 +401,24 @@ def spans_for(
     for f in features:
         if len(out) >= k:
             break
-        span = find_ngram(text, str(names[f]), toks)
+        parsed = parse(f)
+        if parsed is None:
+            continue
+        span = _locate(parsed, toks, index)
         if span is None or any(a <= span[0] and span[1] <= b for a, b in seen):
             continue
         seen.append(span)
         out.append(Evidence(span[0], span[1], text[span[0] : span[1]], rule_id, "model"))
-    return tuple(sorted(out, key=lambda e: e.start))
+    if len(out) > 1:
+        out.sort(key=lambda e: e.start)
+    return tuple(out)
+
+
+def _parser(model: Any) -> FeatureParser:
+    p = model.__dict__.get("_parser")
+    if p is None:
+        p = model.__dict__["_parser"] = FeatureParser(model._names())
+    return p
 
 
 @dataclass
@@ -415,14 +497,16 @@ class MultiLabelModel:
         chosen: list[list[int]],
         toks: list[Tokens],
         k: int = 1,
+        indexes: list[dict[str, list[int]] | None] | None = None,
     ) -> list[list[tuple[Evidence, ...]]]:
         rows = np.array([i for i, c in enumerate(chosen) for _ in c], dtype=np.int64)
         labs = np.array([li for c in chosen for li in c], dtype=np.int64)
         feats = top_features(X, self._weight, rows, labs, 3 * k)
-        names = self._names()
+        parse = _parser(self)
+        indexes = indexes if indexes is not None else [None] * len(texts)
         out: list[list[tuple[Evidence, ...]]] = [[] for _ in chosen]
         for r, f in zip(rows.tolist(), feats, strict=True):
-            out[r].append(spans_for(texts[r], f, names, self.rule_id, k, toks[r]))
+            out[r].append(spans_for(texts[r], f, parse, self.rule_id, k, toks[r], indexes[r]))
         return out
 
     def evidence(
@@ -482,6 +566,7 @@ def strip_for_shipping(features: FeatureUnion) -> None:
 def save(model: CategoryModel | MultiLabelModel, path: Path) -> None:
     model.feature_names_ = None
     model.__dict__.pop("_dense", None)
+    model.__dict__.pop("_parser", None)
     joblib.dump(model, path, compress=3)
 
 

@@ -182,28 +182,29 @@ class RuleSet:
             rule = self.rules[i]
             if rule.requires is not None and rule.requires.search(text) is None:
                 continue
-            if rule.unless is not None and rule.unless.search(text) is not None:
-                continue
+            # ``unless`` (with the file's critical frame, a long pattern) is tested only once
+            # the rule has matched: most candidates fail their own pattern first.
+            found: list[Hit] = []
             if same and starts and i in self._anchored:
                 end = -1
-                n = 0
                 for pos in sorted(set(starts)):
                     if pos < end:
                         continue
                     m = rule.pattern.match(text, pos)
                     if m is None or m.end() == m.start():
                         continue
-                    hits.append(Hit(rule, m.start(), m.end(), m.group(0)))
+                    found.append(Hit(rule, m.start(), m.end(), m.group(0)))
                     end = m.end()
-                    n += 1
+                    if len(found) >= max_hits:
+                        break
+            else:
+                for n, m in enumerate(rule.pattern.finditer(text)):
                     if n >= max_hits:
                         break
-                continue
-            for n, m in enumerate(rule.pattern.finditer(text)):
-                if n >= max_hits:
-                    break
-                if m.end() > m.start():
-                    hits.append(Hit(rule, m.start(), m.end(), m.group(0)))
+                    if m.end() > m.start():
+                        found.append(Hit(rule, m.start(), m.end(), m.group(0)))
+            if found and (rule.unless is None or rule.unless.search(text) is None):
+                hits.extend(found)
         return hits
 
 

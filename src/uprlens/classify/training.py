@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.optimize import minimize_scalar
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.multiclass import OneVsRestClassifier
@@ -112,25 +113,44 @@ class FitReport:
         self.lines.append(msg)
 
 
+CYCLE2_FIRST_SESSION = 13
+
+
+def _cycle_weights(sessions: pd.Series, w: float) -> np.ndarray:
+    """Second-cycle rows weigh ``w``: UPR Info's second-cycle coding (which the held-out
+    sessions 17-20 belong to) calls more recommendations category 5."""
+    return np.where(sessions.to_numpy() >= CYCLE2_FIRST_SESSION, w, 1.0)
+
+
 def fit_category(
-    df: pd.DataFrame, version: str, Cs: tuple[float, ...] = (0.1, 0.2, 0.4), log: Any = print
+    df: pd.DataFrame,
+    version: str,
+    Cs: tuple[float, ...] = (0.1, 0.2, 0.4),
+    log: Any = print,
+    cycle2_weights: tuple[float, ...] = (1.0, 2.0, 4.0),
 ) -> CategoryModel:
     train = df[df.session.isin(TRAIN_SESSIONS)]
     tune_mask = train.session.isin(TUNE_SESSIONS)
     fit_part, val = train[~tune_mask], train[tune_mask]
-    best: tuple[float, float, Any] | None = None
+    best: tuple[float, float, float, Any] | None = None
     for C in Cs:
-        pipe = build_category_pipeline(C=C).fit(
-            fit_part.recommendation.tolist(), fit_part.action_category
-        )
-        pred = pipe.predict(val.recommendation.tolist())
-        acc = accuracy_score(val.action_category, pred)
-        mf1 = f1_score(val.action_category, pred, average="macro")
-        log(f"category  C={C:<5} validation (sessions 15-16) acc={acc:.4f} macro-F1={mf1:.4f}")
-        if best is None or acc > best[1]:
-            best = (C, acc, pipe)
+        for w in cycle2_weights:
+            pipe = build_category_pipeline(C=C).fit(
+                fit_part.recommendation.tolist(),
+                fit_part.action_category,
+                svc__sample_weight=_cycle_weights(fit_part.session, w),
+            )
+            pred = pipe.predict(val.recommendation.tolist())
+            acc = accuracy_score(val.action_category, pred)
+            mf1 = f1_score(val.action_category, pred, average="macro")
+            log(
+                f"category  C={C:<5} cycle-2 weight={w:<4} validation (sessions 15-16) "
+                f"acc={acc:.4f} macro-F1={mf1:.4f}"
+            )
+            if best is None or acc > best[1]:
+                best = (C, acc, w, pipe)
     assert best is not None
-    C, acc0, pipe = best
+    C, acc0, w2, pipe = best
     dec = pipe.decision_function(val.recommendation.tolist())
     classes = list(pipe.named_steps["svc"].classes_)
     y_idx = np.array([classes.index(c) for c in val.action_category])
@@ -141,8 +161,15 @@ def fit_category(
         f"{acc_b:.4f}"
     )
     temp = _fit_temperature(dec + bias, y_idx)
-    log(f"category  chosen C={C}, temperature={temp:.3f}; refitting on sessions 1-16")
-    final = build_category_pipeline(C=C).fit(train.recommendation.tolist(), train.action_category)
+    log(
+        f"category  chosen C={C}, cycle-2 weight={w2}, temperature={temp:.3f}; "
+        "refitting on sessions 1-16"
+    )
+    final = build_category_pipeline(C=C).fit(
+        train.recommendation.tolist(),
+        train.action_category,
+        svc__sample_weight=_cycle_weights(train.session, w2),
+    )
     strip_for_shipping(final.named_steps["features"])
     final.named_steps["svc"].coef_ = final.named_steps["svc"].coef_.astype(np.float32)
     return CategoryModel(
@@ -150,7 +177,13 @@ def fit_category(
         version,
         temp,
         bias=bias,
-        meta={"C": C, "train_sessions": "1-16", "n_train": len(train), "seed": SEED},
+        meta={
+            "C": C,
+            "cycle2_weight": w2,
+            "train_sessions": "1-16",
+            "n_train": len(train),
+            "seed": SEED,
+        },
     )
 
 
@@ -170,6 +203,22 @@ def _choose_threshold(Y: np.ndarray, dec: np.ndarray) -> tuple[float, float]:
     return best
 
 
+# Views of the shared features the issues model does not read: the verb-object pairs help the
+# category (4 vs 5) but cost issues 0.003 micro-F1 on the validation sessions (0.8972 vs 0.8999).
+ISSUES_SKIP_VIEWS = ("vo",)
+
+
+def _without_views(X: Any, features: Any, views: tuple[str, ...]) -> Any:
+    """X with the columns of the named FeatureUnion views set to zero (so the linear model
+    learns no weight for them and pruning drops them)."""
+    keep = []
+    for name, trans in features.transformer_list:
+        vec = trans.steps[-1][1] if hasattr(trans, "steps") else trans
+        keep.append(np.full(len(vec.vocabulary_), name not in views, dtype=np.float32))
+    mask = np.concatenate(keep)
+    return (X @ sparse.diags(mask)).tocsr()
+
+
 def fit_issues(
     df: pd.DataFrame,
     category: CategoryModel,
@@ -186,6 +235,8 @@ def fit_issues(
     feats = build_category_pipeline().named_steps["features"]
     Xfit = feats.fit_transform(train[~tune_mask].recommendation.tolist())
     Xval = feats.transform(train[tune_mask].recommendation.tolist())
+    Xfit = _without_views(Xfit, feats, ISSUES_SKIP_VIEWS)
+    Xval = _without_views(Xval, feats, ISSUES_SKIP_VIEWS)
     best: tuple[float, float, float, Any] | None = None
     Yval = Y[tune_mask.to_numpy()]
     for C in Cs:
@@ -214,7 +265,11 @@ def fit_issues(
             break
         prune = level
     log(f"issues    chosen C={C}, threshold={th}, prune={prune}; refitting on sessions 1-16")
-    Xall = category.transform(train.recommendation.tolist())
+    Xall = _without_views(
+        category.transform(train.recommendation.tolist()),
+        category.pipeline.named_steps["features"],
+        ISSUES_SKIP_VIEWS,
+    )
     ovr = _ovr(Xall, Y, C)
     model = from_ovr(
         "issues",
