@@ -4,7 +4,9 @@
 
 Prints AUC, Brier score and a reliability table (predicted vs observed share supported per
 bin); saves the reliability curve as a PNG. The SuR history the model sees comes from sessions
-1-16 only.
+1-16 only. Nothing about the model is chosen from this score: features and C are chosen on a
+validation split inside sessions 1-16 (see scripts/train_response.py). The probability is
+information about how past reviews went, never advice to weaken a draft.
 """
 
 from __future__ import annotations
