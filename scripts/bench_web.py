@@ -229,6 +229,34 @@ async def drive(
     return times
 
 
+def server_cpu_seconds(pgid: int) -> float | None:
+    """CPU time (user + system) used so far by the server's processes (its session's process
+    group): how much work a request costs, whatever else the machine is doing. None off Linux."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for d in proc.iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        # After the name: state ppid pgrp session ... utime(14th field) stime(15th).
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
@@ -260,11 +288,14 @@ def main() -> int:
         # measured includes first-time (uncached) filters and searches as a user would meet them.
         warm = plan(db, 10, args.seed + 1000)
         asyncio.run(drive(base, warm, args.clients, args.client))
+        load_before = load_average()
         cpu0 = os.times()
+        server0 = server_cpu_seconds(proc.pid)
         t0 = time.perf_counter()
         times = asyncio.run(drive(base, reqs, args.clients, args.client))
         wall = time.perf_counter() - t0
         cpu1 = os.times()
+        server1 = server_cpu_seconds(proc.pid)
     finally:
         stop_server(proc)
     n = sum(len(v) for v in times.values())
@@ -277,6 +308,9 @@ def main() -> int:
         f"{wall:.1f} s, {n / wall:.0f} req/s; client ({args.client}) CPU {client_cpu:.2f} ms "
         "per request"
     )
+    if server0 is not None and server1 is not None:
+        print(f"server CPU {(server1 - server0) / max(n, 1) * 1000:.2f} ms per request")
+    print(f"load average before/after (1, 5, 15 min): {load_before} / {load_average()}")
     print(f"{'kind':8} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  target p95 < 50 ms")
     ok = True
     for kind in ("list", "filter", "search", "detail"):

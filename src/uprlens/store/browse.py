@@ -8,7 +8,7 @@ Each page costs a fixed number of queries (no query per row).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from uprlens.errors import StoreError
@@ -77,14 +77,20 @@ class RecFilter:
 
     def params(self, **change: Any) -> dict[str, Any]:
         """The non-default fields (with ``change`` applied), for building a URL."""
-        data = asdict(self)
+        # A shallow copy: every field is a scalar, and asdict's deep copy costs more than the
+        # rest of a page's links together (a table page builds about a dozen).
+        data = {name: getattr(self, name) for name in _FILTER_FIELDS}
         data.update(change)
-        defaults = {f.name: f.default for f in fields(self)}
         return {
             k: v
             for k, v in data.items()
-            if v not in (None, "", False) and (k not in defaults or v != defaults[k])
+            if v not in (None, "", False)
+            and (k not in _FILTER_DEFAULTS or v != _FILTER_DEFAULTS[k])
         }
+
+
+_FILTER_DEFAULTS = {f.name: f.default for f in fields(RecFilter)}
+_FILTER_FIELDS = tuple(_FILTER_DEFAULTS)
 
 
 @dataclass
@@ -123,45 +129,83 @@ def _where(f: RecFilter) -> tuple[str, str, list[Any]]:
         else:
             where.append("r.position = ?")
             params.append(f.position)
-    # Each label filter is an IN over a subquery: SQLite builds it once per query, instead of
-    # probing per row (an EXISTS on a badly chosen index is quadratic on 40k rows).
+    # Each label filter is a set of recommendation keys. One of them (the most selective kind)
+    # may drive the query as an IN over a subquery, built once; the others are checked per
+    # candidate row with an EXISTS on the table's primary key, which starts with
+    # recommendation_pk. Building every set and intersecting them costs tens of milliseconds
+    # on 40k rows (a regional group alone holds 15k); probing a few hundred rows, well under one.
+    # When the SuR or a search already narrows the rows, every label filter is a probe.
+    label_filters: list[tuple[str, str, list[Any]]] = []  # (IN subquery, EXISTS body, params)
     if f.state:
-        where.append(
-            "r.pk IN (SELECT recommendation_pk FROM recommendation_states WHERE state = ?)"
+        label_filters.append(
+            (
+                "SELECT recommendation_pk FROM recommendation_states WHERE state = ?",
+                "SELECT 1 FROM recommendation_states x WHERE x.recommendation_pk = r.pk "
+                "AND x.state = ?",
+                [f.state.upper()],
+            )
         )
-        params.append(f.state.upper())
-    if f.group:
-        where.append(
-            "r.pk IN (SELECT rs.recommendation_pk FROM recommendation_states rs "
-            "JOIN states s ON s.iso3 = rs.state WHERE s.regional_group = ?)"
-        )
-        params.append(f.group)
-    if f.category:
-        where.append(
-            "r.pk IN (SELECT recommendation_pk FROM machine_labels WHERE label = "
-            "'action_category' AND value = ? UNION SELECT recommendation_pk FROM human_labels "
-            "WHERE label = 'action_category' AND value = ?)"
-        )
-        params += [f.category, f.category]
-    if f.verdict:
-        where.append(
-            "r.pk IN (SELECT recommendation_pk FROM machine_labels WHERE label = 'verdict' "
-            "AND value = ?)"
-        )
-        params.append(f.verdict)
     if f.flag:
         if f.flag not in FLAGS:
             raise StoreError(f"unknown flag {f.flag!r}; choose one of {', '.join(FLAGS)}")
-        where.append(
-            "r.pk IN (SELECT recommendation_pk FROM machine_labels WHERE label = ? AND value = '1')"
+        label_filters.append(
+            (
+                "SELECT recommendation_pk FROM machine_labels WHERE label = ? AND value = '1'",
+                "SELECT 1 FROM machine_labels x WHERE x.recommendation_pk = r.pk "
+                "AND x.label = ? AND x.value = '1'",
+                [f.flag],
+            )
         )
-        params.append(f.flag)
+    if f.verdict:
+        label_filters.append(
+            (
+                "SELECT recommendation_pk FROM machine_labels WHERE label = 'verdict' "
+                "AND value = ?",
+                "SELECT 1 FROM machine_labels x WHERE x.recommendation_pk = r.pk "
+                "AND x.label = 'verdict' AND x.value = ?",
+                [f.verdict],
+            )
+        )
     for scheme, value in (("theme", f.theme), ("affected_persons", f.affected)):
         if value:
-            where.append(
-                "r.pk IN (SELECT recommendation_pk FROM tags WHERE scheme = ? AND value = ?)"
+            label_filters.append(
+                (
+                    "SELECT recommendation_pk FROM tags WHERE scheme = ? AND value = ?",
+                    "SELECT 1 FROM tags x WHERE x.recommendation_pk = r.pk "
+                    "AND x.scheme = ? AND x.value = ?",
+                    [scheme, value],
+                )
             )
-            params += [scheme, value]
+    if f.category:
+        label_filters.append(
+            (
+                "SELECT recommendation_pk FROM machine_labels WHERE label = 'action_category' "
+                "AND value = ? UNION SELECT recommendation_pk FROM human_labels "
+                "WHERE label = 'action_category' AND value = ?",
+                "SELECT 1 FROM machine_labels x WHERE x.recommendation_pk = r.pk "
+                "AND x.label = 'action_category' AND x.value = ? UNION ALL "
+                "SELECT 1 FROM human_labels x WHERE x.recommendation_pk = r.pk "
+                "AND x.label = 'action_category' AND x.value = ?",
+                [f.category, f.category],
+            )
+        )
+    if f.group:
+        label_filters.append(
+            (
+                "SELECT rs.recommendation_pk FROM recommendation_states rs "
+                "JOIN states s ON s.iso3 = rs.state WHERE s.regional_group = ?",
+                "SELECT 1 FROM recommendation_states x JOIN states s ON s.iso3 = x.state "
+                "WHERE x.recommendation_pk = r.pk AND s.regional_group = ?",
+                [f.group],
+            )
+        )
+    narrowed = bool(f.sur or f.q)
+    for i, (subquery, probe, values) in enumerate(label_filters):
+        if i == 0 and not narrowed:
+            where.append(f"r.pk IN ({subquery})")
+        else:
+            where.append(f"EXISTS ({probe})")
+        params += values
     return join, " AND ".join(where), params
 
 

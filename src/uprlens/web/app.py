@@ -27,7 +27,7 @@ from uprlens.store.coding import AccountError, CodingError, OverrideConflict
 from uprlens.web import security
 from uprlens.web.cache import DataCache
 from uprlens.web.common import url
-from uprlens.web.render import bar_width, highlight, pct
+from uprlens.web.render import bar_width, highlight, pct, table_rows
 
 __all__ = ["create_app"]
 
@@ -123,11 +123,15 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship inside the package: checking their files' mtimes on every render
+        # is a stat() per template per request for nothing.
+        auto_reload=False,
     )
     env.filters["highlight"] = highlight
     env.filters["pct"] = pct
     env.globals["bar_width"] = bar_width
     env.globals["url"] = url
+    env.globals["table_rows"] = table_rows
     return env
 
 

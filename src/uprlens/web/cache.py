@@ -64,6 +64,16 @@ class DataCache:
             self._seen[key] = version
             return self._generation
 
+    def peek(self, store: Store, key: Any) -> Any | None:
+        """The value kept for ``key`` in the current generation, or None (nothing computed)."""
+        gen = self.generation(store)
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None and hit[0] == gen:
+                self._data.move_to_end(key)
+                return hit[2]
+        return None
+
     def get_or_compute(
         self,
         store: Store,

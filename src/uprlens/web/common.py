@@ -11,9 +11,11 @@ from urllib.parse import urlencode
 
 from fastapi import HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from uprlens.store import Store
 from uprlens.store.browse import FLAGS, SORTS, Facets, RecFilter, facets
+from uprlens.web.render import Options
 from uprlens.web.security import Auth
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "render",
     "rec_filter",
     "cached_facets",
+    "facet_options",
     "url",
 ]
 
@@ -35,7 +38,7 @@ def _choice(values: tuple[Any, ...]) -> str:
     return "^(" + "|".join(str(v) for v in values) + ")?$"
 
 
-def rec_filter(
+async def rec_filter(
     sur: Annotated[
         str | None, Query(pattern=r"^([A-Za-z]{3})?$", description="State under Review, ISO3")
     ] = None,
@@ -72,7 +75,8 @@ def rec_filter(
     page: Annotated[str | None, Query(pattern=r"^([1-9][0-9]{0,5})?$")] = None,
     per_page: Annotated[str | None, Query(pattern=_choice(PER_PAGE))] = None,
 ) -> RecFilter:
-    """The table filter from the URL. Empty values (as plain HTML forms send them) mean unset."""
+    """The table filter from the URL. Empty values (as plain HTML forms send them) mean unset.
+    Async only so that FastAPI calls it on the loop rather than in the thread pool."""
     f = RecFilter(
         sur=sur.upper() if sur else None,
         cycle=int(cycle) if cycle else None,
@@ -105,6 +109,40 @@ def cached_facets(request: Request, store: Store) -> Facets:
     """The filter form's choices, computed once per change of the store."""
     cache = request.app.state.cache
     return cache.get_or_compute(store, ("facets",), lambda: facets(store), lambda _: 1)  # type: ignore[no-any-return]
+
+
+CATEGORIES = ("1", "2", "3", "4", "5")
+
+
+def facet_options(request: Request, store: Store) -> dict[str, Any]:
+    """The filter form's <option> lists, escaped once per change of the store."""
+
+    def build() -> dict[str, Any]:
+        fc = cached_facets(request, store)
+
+        def labels(values: Any) -> Options:
+            return Options([(v, v) for v in values], value_attr=False)
+
+        def datalist(values: list[str]) -> Markup:
+            return Markup("").join(Markup('<option value="{0}">').format(v) for v in values)
+
+        return {
+            "surs": Options(fc.surs),
+            "cycles": Options([(c, c) for c in fc.cycles]),
+            "states": Options(fc.states),
+            "groups": labels(GROUPS),
+            "positions": labels(POSITIONS),
+            "categories": labels(CATEGORIES),
+            "verdicts": labels(VERDICTS),
+            "flags": labels(FLAGS),
+            "sorts": labels(SORTS),
+            "per_page": labels(PER_PAGE),
+            "themes": datalist(fc.themes),
+            "affected": datalist(fc.affected),
+        }
+
+    cache = request.app.state.cache
+    return cache.get_or_compute(store, ("facet_options",), build, lambda _: 1)  # type: ignore[no-any-return]
 
 
 def render(

@@ -6,6 +6,8 @@ import dataclasses
 import inspect
 from typing import Any
 
+import anyio.to_thread
+
 from uprlens.analyse.headline import headline
 from uprlens.errors import RecordNotFound, UprlensError
 from uprlens.lexicons.states import registry
@@ -25,8 +27,10 @@ from uprlens.web.common import optional, plain
 from uprlens.web.render import locate
 
 __all__ = [
+    "diagnosis_view",
     "draft_data",
     "list_data",
+    "list_data_async",
     "rec_data",
     "related_data",
     "review_data",
@@ -61,9 +65,8 @@ def review_data(store: Store, sur: str, cycle: int) -> dict[str, Any]:
 
 
 def _result_key(f: RecFilter) -> tuple[Any, ...]:
-    data = dataclasses.asdict(f)
-    for volatile in ("page", "per_page"):
-        data.pop(volatile)
+    volatile = ("page", "per_page")
+    data = {x.name: getattr(f, x.name) for x in dataclasses.fields(f) if x.name not in volatile}
     return ("matches", *sorted(data.items()))
 
 
@@ -72,11 +75,86 @@ def list_data(store: Store, f: RecFilter, cache: DataCache | None = None) -> dic
     per store change, and every page (and the count) is read from them."""
     if cache is None:
         total, rows = browse(store, f)
-    else:
-        pks = cache.get_or_compute(store, _result_key(f), lambda: matching_pks(store, f))
-        total = len(pks)
-        start = (f.page - 1) * f.per_page
-        rows = rows_by_pk(store, pks[start : start + f.per_page])
+        return _page(f, total, rows)
+    pks = cache.get_or_compute(store, _result_key(f), lambda: _matches(store, f, cache))
+    return _from_pks(store, f, pks)
+
+
+# Label filters whose sets of keys are large (a regional group holds 15k recommendations, an
+# action category up to 20k). Two of them together took SQL about 100 ms: it built one set and
+# probed each member for the other. Each one's set is kept instead, and a combination is their
+# intersection in the whole table's order: a few ms once the sets are kept. A filter with a
+# selective index (the SuR, a recommending state) or a search (its own relevance order) is
+# left to SQL, which answers it in a few ms.
+_SET_FIELDS = ("group", "category", "verdict", "flag", "theme", "affected", "position", "cycle")
+# A few matches are sorted by their rank in the whole table; more are picked from it in order.
+_SORT_BELOW = 16
+
+
+def _matches(store: Store, f: RecFilter, cache: DataCache) -> list[int]:
+    """What ``matching_pks(store, f)`` gives, from kept per-filter sets where that is cheaper."""
+    parts = [(name, getattr(f, name)) for name in _SET_FIELDS if getattr(f, name) is not None]
+    labels = [name for name, _ in parts if name not in ("position", "cycle")]
+    if f.q or f.sur or f.state or len(labels) < 2:
+        return matching_pks(store, f)
+    whole = RecFilter(sort=f.sort, order=f.order, all_sources=f.all_sources)
+    full = cache.get_or_compute(store, _result_key(whole), lambda: matching_pks(store, whole))
+    sets = sorted(
+        (_keys(store, cache, name, value, f.all_sources) for name, value in parts), key=len
+    )
+    found = set(sets[0]).intersection(*sets[1:])
+    if len(found) * _SORT_BELOW < len(full):
+        rank = cache.get_or_compute(
+            store,
+            ("rank", *_result_key(whole)),
+            lambda: {pk: i for i, pk in enumerate(full)},
+        )
+        return sorted(found, key=rank.__getitem__)
+    return [pk for pk in full if pk in found]
+
+
+def _keys(
+    store: Store, cache: DataCache, name: str, value: Any, all_sources: bool
+) -> frozenset[int]:
+    one = RecFilter(all_sources=all_sources, **{name: value})
+    return cache.get_or_compute(  # type: ignore[no-any-return]
+        store, ("keys", name, value, all_sources), lambda: frozenset(matching_pks(store, one))
+    )
+
+
+async def list_data_async(store: Store, f: RecFilter, state: Any) -> dict[str, Any]:
+    """``list_data`` for a route on the event loop: ``store`` is the loop's connection,
+    ``state`` the app's state (its ``cache`` and ``pool``).
+
+    A filter seen before is a slice of its cached matches. A new one may take tens of
+    milliseconds of SQLite: it is computed in the thread pool, on that thread's connection
+    from the pool, so the loop goes on answering other requests meanwhile. (Capping these
+    at two threads a worker, to spare each new thread's connection and fingerprint of the
+    store, about 7 ms, made a burst of new filters queue: p50 of filters 82 -> 218 ms.)
+    """
+    cache: DataCache = state.cache
+    key = _result_key(f)
+    pks = cache.peek(store, key)
+    if pks is None and (f.sur or f.state) and not f.q:
+        # An indexed SuR or recommending state narrows the rows to a few hundred: a
+        # millisecond or two on the loop costs less than the hop to a thread and back.
+        pks = cache.get_or_compute(store, key, lambda: _matches(store, f, cache))
+    if pks is None:
+
+        def compute() -> list[int]:
+            own = state.pool.get()
+            return cache.get_or_compute(own, key, lambda: _matches(own, f, cache))
+
+        pks = await anyio.to_thread.run_sync(compute)
+    return _from_pks(store, f, pks)
+
+
+def _from_pks(store: Store, f: RecFilter, pks: list[int]) -> dict[str, Any]:
+    start = (f.page - 1) * f.per_page
+    return _page(f, len(pks), rows_by_pk(store, pks[start : start + f.per_page]))
+
+
+def _page(f: RecFilter, total: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
     for r in rows:
         r.pop("pk", None)
     pages = max(1, -(-total // f.per_page))
@@ -199,3 +277,29 @@ def draft_data(
         return {"available": False, "result": None}
     result = check(text, sur=sur, cycle=cycle, store=store, from_state=from_state or None)
     return {"available": True, "result": plain(result)}
+
+
+# The labels the page lists first; flags set to "0" are left out, as in draft.render_text.
+_LEADING = ("verdict", "action_category")
+
+
+def diagnosis_view(d: dict[str, Any]) -> dict[str, Any]:
+    """From a check result's ``diagnosis`` (Classification.to_dict()): its labels in the
+    page's order, and every evidence span tagged with the label it supports (for
+    ``highlight``)."""
+    labels = d.get("labels") or {}
+    names = [n for n in _LEADING if n in labels] + [n for n in labels if n not in _LEADING]
+    rows, spans = [], []
+    for name in names:
+        lab = labels[name]
+        value = str(lab.get("value", ""))
+        if name not in _LEADING and value == "0":
+            continue
+        evidence = list(lab.get("evidence") or [])
+        rows.append({"name": name, "value": value, "evidence": evidence})
+        spans += [{**ev, "label": name, "value": value} for ev in evidence]
+    tags = {
+        key: [str(t.get("value", "")) for t in d.get(key) or []]
+        for key in ("themes", "affected_persons", "issues")
+    }
+    return {"labels": rows, "evidence": spans, "tags": tags}

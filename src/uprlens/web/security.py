@@ -25,11 +25,13 @@ __all__ = [
     "SESSION_COOKIE",
     "Auth",
     "auth",
+    "reader",
     "check_csrf",
     "cookie_secure",
     "csrf_key",
     "require",
     "store",
+    "loop_store",
 ]
 
 SESSION_COOKIE = "uprlens_session"
@@ -73,7 +75,18 @@ def _anonymous_csrf(request: Request) -> str:
     return hmac.new(key, nonce.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def auth(request: Request, st: Store = Depends(store)) -> Auth:
+async def loop_store(request: Request) -> Store:
+    """The event loop thread's connection, for ``async def`` routes that only read.
+
+    A sync dependency or route runs in anyio's thread pool: the hop there and back, and
+    Python threads taking turns on the GIL every few milliseconds under load, cost more than a
+    cached page takes to build. Cheap reads therefore run on the loop, one at a time per
+    worker, on this connection; writes keep their thread's own connection (``store``).
+    """
+    return request.app.state.pool.get()  # type: ignore[no-any-return]
+
+
+def _who(request: Request, st: Store) -> Auth:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         session = get_session(st, header[7:].strip())
@@ -84,6 +97,15 @@ def auth(request: Request, st: Store = Depends(store)) -> Auth:
     if session is not None:
         return Auth(session, session.csrf)
     return Auth(None, _anonymous_csrf(request))
+
+
+def auth(request: Request, st: Store = Depends(store)) -> Auth:
+    return _who(request, st)
+
+
+async def reader(request: Request, st: Store = Depends(loop_store)) -> Auth:
+    """``auth`` for ``async def`` routes (a session lookup is one indexed query)."""
+    return _who(request, st)
 
 
 async def check_csrf(request: Request, who: Auth = Depends(auth)) -> Auth:

@@ -25,9 +25,24 @@ from uprlens.store.coding import (
 )
 from uprlens.web.agreement import agreement
 from uprlens.web.common import rec_filter
-from uprlens.web.data import MAX_DRAFT, draft_data, list_data, rec_data, review_data, state_data
+from uprlens.web.data import (
+    MAX_DRAFT,
+    draft_data,
+    list_data_async,
+    rec_data,
+    review_data,
+    state_data,
+)
 from uprlens.web.routes.pages import REC_ID
-from uprlens.web.security import SESSION_COOKIE, Auth, auth, check_csrf, require, store
+from uprlens.web.security import (
+    SESSION_COOKIE,
+    Auth,
+    auth,
+    check_csrf,
+    loop_store,
+    require,
+    store,
+)
 
 __all__ = ["router"]
 
@@ -92,10 +107,11 @@ def api_review(
 
 
 @router.get("/recommendations", summary="The filtered, sorted, paginated recommendation table")
-def api_recommendations(
-    request: Request, f: RecFilter = Depends(rec_filter), st: Store = Depends(store)
+async def api_recommendations(
+    request: Request, f: RecFilter = Depends(rec_filter), st: Store = Depends(loop_store)
 ) -> dict[str, Any]:
-    return list_data(st, f, request.app.state.cache)
+    # Cheap reads run on the event loop (see security.loop_store), as their pages do.
+    return await list_data_async(st, f, request.app.state)
 
 
 @router.get("/recommendations/{rec_id}", summary="One recommendation with labels and evidence")
@@ -126,7 +142,7 @@ def api_draft(
 
 
 @router.get("/labels", summary="The labels a coder may override and their values")
-def api_labels() -> dict[str, list[str]]:
+async def api_labels() -> dict[str, list[str]]:
     return {k: list(v) for k, v in CODABLE.items()}
 
 

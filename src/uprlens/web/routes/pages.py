@@ -13,27 +13,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from openpyxl import Workbook
 
 from uprlens.store import Store
-from uprlens.store.browse import FLAGS, SORTS, RecFilter
+from uprlens.store.browse import RecFilter
 from uprlens.web.common import (
-    GROUPS,
-    PER_PAGE,
-    POSITIONS,
-    VERDICTS,
-    cached_facets,
+    facet_options,
     rec_filter,
     render,
     url,
 )
 from uprlens.web.data import (
     MAX_DRAFT,
+    diagnosis_view,
     draft_data,
     list_data,
+    list_data_async,
     rec_data,
     related_data,
     review_data,
     state_data,
 )
-from uprlens.web.security import Auth, auth, check_csrf, store
+from uprlens.web.security import Auth, auth, check_csrf, loop_store, reader, store
 
 __all__ = ["EXPORT_COLUMNS", "export_table", "router"]
 
@@ -62,8 +60,8 @@ def home() -> RedirectResponse:
 
 
 @router.get("/reviews", response_class=HTMLResponse)
-def reviews_page(
-    request: Request, who: Auth = Depends(auth), st: Store = Depends(store)
+async def reviews_page(
+    request: Request, who: Auth = Depends(reader), st: Store = Depends(loop_store)
 ) -> Response:
     return render(request, "reviews.html", who, reviews=st.reviews())
 
@@ -80,32 +78,24 @@ def review_page(
 
 
 def _filter_context(request: Request, st: Store, f: RecFilter) -> dict[str, Any]:
-    return {
-        "f": f,
-        "facets": cached_facets(request, st),
-        "choices": {
-            "positions": POSITIONS,
-            "groups": GROUPS,
-            "verdicts": VERDICTS,
-            "flags": FLAGS,
-            "sorts": tuple(SORTS),
-            "per_page": PER_PAGE,
-        },
-    }
+    return {"f": f, "opts": facet_options(request, st)}
 
 
+# The table, a recommendation and the lists are cheap reads (the table's matches are cached per
+# filter): they run on the event loop, see ``security.loop_store``. Pages that may take long
+# (a review's audit, related recommendations, exports, the draft checker) stay in the pool.
 @router.get("/recommendations", response_class=HTMLResponse)
-def recommendations_page(
+async def recommendations_page(
     request: Request,
     f: RecFilter = Depends(rec_filter),
-    who: Auth = Depends(auth),
-    st: Store = Depends(store),
+    who: Auth = Depends(reader),
+    st: Store = Depends(loop_store),
 ) -> Response:
     raw = request.query_params
     if any(v == "" for v in raw.values()):
         # A plain GET form sends every field, empty or not: redirect to the short, shareable URL.
         return RedirectResponse(url("/recommendations", f.params()), status_code=303)
-    data = list_data(st, f, request.app.state.cache)
+    data = await list_data_async(st, f, request.app.state)
     return render(
         request, "recommendations.html", who, data=data, **_filter_context(request, st, f)
     )
@@ -169,11 +159,11 @@ def export_xlsx(
 
 
 @router.get("/recommendations/{rec_id}", response_class=HTMLResponse)
-def recommendation_page(
+async def recommendation_page(
     request: Request,
     rec_id: Annotated[str, REC_ID],
-    who: Auth = Depends(auth),
-    st: Store = Depends(store),
+    who: Auth = Depends(reader),
+    st: Store = Depends(loop_store),
 ) -> Response:
     return render(request, "recommendation.html", who, rec=rec_data(st, rec_id, related=False))
 
@@ -219,8 +209,10 @@ def _draft_page(request: Request, who: Auth, st: Store, **ctx: Any) -> Response:
     ctx.setdefault("sur", "")
     ctx.setdefault("from_state", "")
     ctx.setdefault("data", None)
+    result = (ctx["data"] or {}).get("result")
+    ctx["diagnosis"] = diagnosis_view(result.get("diagnosis") or {}) if result else None
     return render(
-        request, "draft.html", who, facets=cached_facets(request, st), max_chars=MAX_DRAFT, **ctx
+        request, "draft.html", who, opts=facet_options(request, st), max_chars=MAX_DRAFT, **ctx
     )
 
 
