@@ -156,11 +156,31 @@ def classifier_info() -> dict[str, Any]:
         "available": True,
         "version": str(getattr(mod, "CLASSIFIER_VERSION", "") or "") or None,
         "evaluation": dict(evaluation) if evaluation else None,
+        "summary": _evaluation_lines(evaluation) if evaluation else [],
         "note": "" if evaluation else (
             "the classifier publishes no measured accuracy (neither uprlens.classify."
             "EVALUATION nor models/evaluation.json); see `make eval`"
         ),
     }
+
+
+_METRICS = (
+    ("accuracy", "accuracy"), ("macro_f1", "macro-F1"), ("micro_f1", "micro-F1"),
+    ("endorsing_precision", "endorsing precision"), ("endorsing_recall", "endorsing recall"),
+)
+
+
+def _evaluation_lines(evaluation: Any) -> list[str]:
+    """Readable lines for the report's method section, one per evaluated label."""
+    lines = []
+    for label, figures in dict(evaluation).items():
+        if not isinstance(figures, dict) or not any(k in figures for k, _ in _METRICS):
+            continue
+        parts = [f"{name} {figures[k]:.3f}" for k, name in _METRICS
+                 if isinstance(figures.get(k), int | float)]
+        where = f" (n={figures['n']}; {figures['split']})" if "split" in figures else ""
+        lines.append(f"{label.replace('_', ' ')}: {', '.join(parts)}{where}")
+    return lines
 
 
 def _cycle_rates(all_frame: pd.DataFrame) -> pd.DataFrame:
