@@ -92,8 +92,10 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--output", "-o", help="File to write.")
         ] = None,
     ) -> None:
-        """Export the evidence ledger: every noted recommendation to SUR, across all cycles in
-        the store, about cooperation with UN mechanisms, with the reply and the evidence.
+        """Export the evidence ledger of noted recommendations on cooperation with UN mechanisms.
+
+        Every noted recommendation to SUR, across all cycles in the store, about cooperation
+        with UN mechanisms, with the reply and the evidence.
 
         Example: uprlens ledger --sur CHN --format xlsx -o china_ledger.xlsx
         """
