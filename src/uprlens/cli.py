@@ -171,7 +171,7 @@ def ingest(
 
 def _read(path: Path, opts: dict[str, Any]) -> tuple[list[Any], list[Any]]:
     """(UPR batches, expert recommendations) of one file; UHRI exports can hold both."""
-    from uprlens.ingest import read_any, read_expert_csv, read_uhri, read_uhri_experts, sniff
+    from uprlens.ingest import read_expert_csv, read_kind, read_uhri, read_uhri_experts, sniff
 
     kind = sniff(path, column_map=opts.get("column_map"))
     if kind != "wg_report":
@@ -182,7 +182,7 @@ def _read(path: Path, opts: dict[str, Any]) -> tuple[list[Any], list[Any]]:
         return [], read_expert_csv(path, **opts)
     if kind == "uhri":
         return read_uhri(path, **opts), read_uhri_experts(path, **opts)
-    return read_any(path, **opts), []
+    return read_kind(kind, path, **opts), []
 
 
 @app.command()

@@ -3,7 +3,7 @@
 ``read_any(path)`` picks the reader by content; the readers can be called directly too.
 """
 
-from uprlens.ingest.detect import read_any, sniff
+from uprlens.ingest.detect import read_any, read_kind, sniff
 from uprlens.ingest.experts import ExpertRecommendation, read_expert_csv
 from uprlens.ingest.matrices import read_matrix
 from uprlens.ingest.plain_csv import read_plain_csv
@@ -17,6 +17,7 @@ __all__ = [
     "Limits",
     "read_any",
     "read_expert_csv",
+    "read_kind",
     "read_matrix",
     "read_plain_csv",
     "read_uhri",

@@ -182,6 +182,11 @@ def read_any(path: str | Path, **options: object) -> list[ImportBatch]:
     kind = sniff(
         path, **{k: v for k, v in options.items() if k in ("limits", "column_map")}  # type: ignore[arg-type]
     )
+    return read_kind(kind, path, **options)
+
+
+def read_kind(kind: str, path: str | Path, **options: object) -> list[ImportBatch]:
+    """Read a file whose kind :func:`sniff` already found (so it is not sniffed twice)."""
     if kind == "ohchr_matrix":
         from uprlens.ingest.matrices import read_matrix
 

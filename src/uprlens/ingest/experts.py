@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from uprlens.errors import BadRecord, WrongColumns
+from uprlens.errors import BadRecord
 from uprlens.ingest.safety import DEFAULT_LIMITS, Limits, file_sha256
-from uprlens.ingest.tables import map_columns, read_table
+from uprlens.ingest.tables import default_sur, read_mapped
 from uprlens.lexicons.states import registry
 from uprlens.types import Provenance
 
@@ -70,24 +70,13 @@ def read_expert_csv(
     **_: object,
 ) -> list[ExpertRecommendation]:
     """Read a whole expert catalogue CSV/XLSX, or raise."""
-    table = read_table(path, encoding=encoding, limits=limits)
-    p = table.path
-    cols = map_columns(
-        table.header,
-        required=REQUIRED,
-        optional=OPTIONAL,
-        column_map=column_map,
-        path=p,
-        what="expert catalogue",
+    table, cols = read_mapped(
+        path, required=REQUIRED, optional=OPTIONAL, column_map=column_map, encoding=encoding,
+        limits=limits, what="expert catalogue",
     )
+    p = table.path
     reg = registry()
-    if sur is None and "sur" not in cols.index:
-        raise WrongColumns(
-            "the State concerned is not in the file: pass sur=<ISO3 or name> (CLI: --sur CHN) "
-            f"or add a 'sur' column (found: {', '.join(table.header)})",
-            path=p,
-        )
-    default_sur = reg.resolve(sur, path=p) if sur else None
+    file_sur = default_sur(sur, table, cols, who="State concerned")
     file_verbatim = verbatim if verbatim is not None else "note" not in cols.index
     sha = file_sha256(p)
     out = []
@@ -96,7 +85,7 @@ def read_expert_csv(
         text = g(cells, "text").strip()
         if not text:
             raise BadRecord("empty text", path=p, row=row)
-        iso = default_sur
+        iso = file_sur
         name = g(cells, "sur").strip()
         if name:
             iso = reg.resolve(name, path=p, row=row)

@@ -17,15 +17,10 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
-from uprlens.errors import BadRecord, WrongColumns
+from uprlens.errors import BadRecord
 from uprlens.ids import format_id
 from uprlens.ingest.safety import DEFAULT_LIMITS, Limits, file_sha256
-from uprlens.ingest.tables import (
-    map_columns,
-    map_position,
-    read_table,
-    split_parts,
-)
+from uprlens.ingest.tables import default_sur, map_position, read_mapped, split_parts
 from uprlens.lexicons.states import registry
 from uprlens.types import ImportBatch, Part, Provenance, Recommendation, Review
 
@@ -56,31 +51,20 @@ def read_plain_csv(
     **_: object,
 ) -> list[ImportBatch]:
     """Read a whole uprlens CSV into one ImportBatch per (kind, review), or raise."""
-    table = read_table(path, encoding=encoding, limits=limits)
-    p = table.path
-    cols = map_columns(
-        table.header,
-        required=REQUIRED,
-        optional=OPTIONAL,
-        column_map=column_map,
-        path=p,
-        what="uprlens CSV",
+    table, cols = read_mapped(
+        path, required=REQUIRED, optional=OPTIONAL, column_map=column_map, encoding=encoding,
+        limits=limits, what="uprlens CSV",
     )
+    p = table.path
     reg = registry()
-    if sur is None and "sur" not in cols.index:
-        raise WrongColumns(
-            "the State under Review is not in the file: pass sur=<ISO3 or name> (CLI: --sur "
-            f"CHN) or add a 'sur' column (found: {', '.join(table.header)})",
-            path=p,
-        )
-    default_sur = reg.resolve(sur, path=p) if sur else None
+    file_sur = default_sur(sur, table, cols)
     sha = file_sha256(p)
     batches: dict[tuple[str, str, int], list[Recommendation]] = {}
     years: dict[tuple[str, str, int], Counter[int]] = {}
     symbols: dict[tuple[str, str, int], Counter[str]] = {}
     for row, cells in enumerate(table.rows, start=1):
         g = cols.get
-        sur_iso = default_sur
+        sur_iso = file_sur
         if "sur" in cols.index and g(cells, "sur").strip():
             sur_iso = reg.resolve(g(cells, "sur").strip(), path=p, row=row)
         if sur_iso is None:

@@ -257,6 +257,41 @@ def map_columns(
     return ColumnMapping(index, unrecognised)
 
 
+def read_mapped(
+    path: str | Path,
+    *,
+    required: Mapping[str, Iterable[str]],
+    optional: Mapping[str, Iterable[str]] | None = None,
+    column_map: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    what: str = "table",
+) -> tuple[Table, ColumnMapping]:
+    """A whole table with its columns found by name (WrongColumns naming what is missing)."""
+    table = read_table(path, encoding=encoding, sheet=sheet, limits=limits)
+    cols = map_columns(
+        table.header, required=required, optional=optional, column_map=column_map,
+        path=table.path, what=what,
+    )
+    return table, cols
+
+
+def default_sur(
+    sur: str | None, table: Table, cols: ColumnMapping, *, who: str = "State under Review"
+) -> str | None:
+    """The ISO3 of ``sur`` (the caller's option) when the file has no ``sur`` column.
+
+    Raises WrongColumns when neither says which state the rows concern."""
+    if sur is None and "sur" not in cols.index:
+        raise WrongColumns(
+            f"the {who} is not in the file: pass sur=<ISO3 or name> (CLI: --sur CHN) "
+            f"or add a 'sur' column (found: {', '.join(table.header)})",
+            path=table.path,
+        )
+    return registry().resolve(sur, path=table.path) if sur else None
+
+
 def clean_text(text: str) -> str:
     """Entities and odd spaces out, runs of whitespace collapsed: the text as a reader sees it."""
     text = html.unescape(text.replace("&nbsp;", " "))

@@ -32,7 +32,7 @@ from uprlens.ingest.tables import (
     cycle_for_session,
     map_columns,
     map_position,
-    read_table,
+    read_mapped,
     year_for_session,
 )
 from uprlens.lexicons.states import registry
@@ -92,14 +92,9 @@ def read_upr_info(
     **_: object,
 ) -> list[ImportBatch]:
     """Read a whole UPR Info export into one ImportBatch per (SuR, session), or raise."""
-    table = read_table(path, encoding=encoding, sheet=sheet, limits=limits)
-    cols = map_columns(
-        table.header,
-        required=REQUIRED,
-        optional=OPTIONAL,
-        column_map=column_map,
-        path=table.path,
-        what="UPR Info export",
+    table, cols = read_mapped(
+        path, required=REQUIRED, optional=OPTIONAL, column_map=column_map, encoding=encoding,
+        sheet=sheet, limits=limits, what="UPR Info export",
     )
     return _batches(table, cols)
 
