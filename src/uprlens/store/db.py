@@ -405,8 +405,9 @@ class Store:
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
 
-    def reviews(self) -> list[dict[str, Any]]:
-        """Every review with its headline numbers (primary source, per paragraph)."""
+    def reviews(self, review_id: str | None = None) -> list[dict[str, Any]]:
+        """Every review (or the one ``review_id``) with its headline numbers (primary source,
+        per paragraph)."""
         rows = self.query(
             """
             SELECT v.id, v.sur, s.name AS sur_name, v.cycle, v.session, v.year, v.wg_report,
@@ -425,17 +426,22 @@ class Store:
               JOIN states s ON s.iso3 = v.sur
               LEFT JOIN recommendations r
                 ON r.review_id = v.id AND r.is_primary = 1 AND r.kind = 'recommendation'
+             WHERE ? IS NULL OR v.id = ?
              GROUP BY v.id
              ORDER BY v.sur, v.cycle
-            """
+            """,
+            (review_id, review_id),
         )
         return [dict(r) for r in rows]
 
     def review(self, sur: str, cycle: int) -> dict[str, Any]:
-        for r in self.reviews():
-            if r["sur"] == sur.upper() and r["cycle"] == cycle:
-                return r
-        have = ", ".join(r["id"] for r in self.reviews() if r["sur"] == sur.upper())
+        found = self.reviews(f"{sur.upper()}-c{int(cycle)}")
+        if found:
+            return found[0]
+        have = ", ".join(
+            r["id"] for r in self.query("SELECT id FROM reviews WHERE sur=? ORDER BY cycle",
+                                        (sur.upper(),))
+        )
         raise RecordNotFound(
             f"no review of {sur.upper()} in cycle {cycle} in the store"
             + (f" (it holds {have})" if have else "")
