@@ -417,29 +417,38 @@ def split_parts(text: str, *, names: _Names, path: str, page: int, paragraph: st
         )
     # Chains: runs of wordings up to a ";" or "." after a state parenthesis.
     chains: list[list[tuple[str, list[str]]]] = [[]]
+    tails = [""]  # words that complete a chain's wordings after its last parenthesis
     cursor = 0
     for s, e, states in runs:
-        chains[-1].append((text[cursor:s], states))
+        raw = text[cursor:s]
+        if chains[-1] and ";" in raw:
+            # "to abolish (France) the death penalty; repeal it (Canada)": the words before
+            # the ";" end the wording the parenthesis interrupted.
+            before, raw = raw.split(";", 1)
+            tails[-1] = _squash(before).strip(" .;,/\t0123456789*")
+            chains.append([])
+            tails.append("")
+        chains[-1].append((raw, states))
         cursor = e
         if re.match(r"\s*(\d{1,2}\s*)?[;.]", text[e:]):
             chains.append([])
+            tails.append("")
     if not chains[-1]:
         chains.pop()
-    tail = ""
+        tails.pop()
     if not re.match(r"\s*(\d{1,2}\s*)?[;.]", text[cursor:]):
         # Words after the last parenthesis complete the wording(s) before it.
-        tail = _squash(text[cursor:]).strip(" .;,/\t0123456789*")
+        tails[-1] = _squash(text[cursor:]).strip(" .;,/\t0123456789*")
     parts: list[Part] = []
-    for k, chain in enumerate(chains):
-        last_chain = k == len(chains) - 1
+    for chain, tail in zip(chains, tails, strict=True):
         counts = Counter(st for _raw, states in chain for st in dict.fromkeys(states))
         if len(chain) > 1 and max(counts.values()) > 1:
-            parts.extend(_distribute(chain, tail if last_chain else ""))
+            parts.extend(_distribute(chain, tail))
             continue
         start = len(parts)
-        for raw, states in _with_heads(chain):
+        for raw, states in _complete_short(chain, _with_heads(chain), tail):
             _close(parts, raw, states)
-        if last_chain and tail:
+        if tail:
             for i in range(start, len(parts)):
                 parts[i] = Part(text=f"{parts[i].text} {tail}".strip(), states=parts[i].states)
     # Words after a closing ";" or "." ("Not applicable.", a comment of the SuR) are
@@ -467,9 +476,14 @@ def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
     for _raw, states in chain:
         order.update(dict.fromkeys(states))
     wordings: dict[str, list[str]] = {st: [] for st in order}
-    for (raw, states), (full, _) in zip(chain, _with_heads(chain), strict=True):
+    heads = _with_heads(chain)
+    completed = _complete_short(chain, heads, tail, own_later=False)
+    for k, (raw, states) in enumerate(chain):
+        later = {st for _raw, sts in chain[k + 1 :] for st in sts}
         for st in dict.fromkeys(states):
-            # A state's first piece carries the words it completes; later pieces are its own.
+            # A state's first piece carries the words it completes; later pieces are its own,
+            # and a bare verb of a state named no more takes the object named after it.
+            full = heads[k][0] if st in later else completed[k][0]
             wordings[st].append(raw if wordings[st] else full)
     grouped: dict[str, list[str]] = {}
     for st, pieces in wordings.items():
@@ -479,13 +493,63 @@ def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
     return [Part(text=t, states=tuple(sts)) for t, sts in grouped.items()]
 
 
+_OBJECT = re.compile(r"\b(?:the|a|an|its|all|this|these|that)\b")
+
+
+def _short(piece: str) -> bool:
+    """A verb phrase with no object: "Sign", "accede to", "Consider the possibility"."""
+    words = re.sub(r"^(?:,\s*)?(?:(?:and|or)\s+)?", "", _squash(piece)).strip(_PART_TRIM).split()
+    if len(words) == 3:
+        return words[1] in ("the", "a") and words[2] in ("possibility", "feasibility")
+    return 0 < len(words) <= 2 and not any(re.search(r"[A-Z]{2}", w) for w in words[1:])
+
+
+def _complete_short(
+    chain: list[tuple[str, list[str]]],
+    heads: list[tuple[str, list[str]]],
+    tail: str,
+    *,
+    own_later: bool = True,
+) -> list[tuple[str, list[str]]]:
+    """A state's verb phrase with no object gets the object that the text goes on to name.
+
+    "Sign (Spain), accede to (Australia) and ratify the Second Optional Protocol (Slovenia)":
+    Spain recommended signing the Second Optional Protocol, not a bare "Sign"; "Consider
+    (Chile) extending a standing invitation (Austria)": Chile's wording is "Consider extending
+    a standing invitation". Words after the last parenthesis ("Sign (A), ratify (B) the
+    ICRMW") already complete every wording of the chain.
+    """
+    if tail:
+        return heads
+    out = list(heads)
+    for k, (full, states) in enumerate(heads):
+        later = {st for _raw, sts in chain[k + 1 :] for st in sts}
+        if not _short(chain[k][0]) or k + 1 >= len(chain) or (own_later and later & set(states)):
+            continue  # no words follow, or the state's own later piece names the object
+        for raw, _st in chain[k + 1 :]:
+            piece = _squash(raw).lstrip(" ,")
+            if _short(piece):
+                continue  # another bare verb: "accede to (Australia)"
+            if re.match(r"(?:and\s|or\s|/)", piece):
+                # "and ratify the Protocol", "/ Consider ratifying the Convention": the
+                # object starts at its article.
+                m = _OBJECT.search(piece)
+                if m is None:
+                    break
+                piece = piece[m.start() :]
+            piece = re.split(r",\s+and\s+|;", piece)[0].strip(_PART_TRIM)
+            out[k] = (f"{_squash(full).rstrip(_PART_TRIM)} {piece}", states)
+            break
+    return out
+
+
 # First words of a piece that completes the wording before it instead of starting its own:
 # "Establish a national human rights commission (South Africa) in compliance with the Paris
 # Principles (Portugal, Australia) with a strong mandate (Portugal)".
 _CONTINUES = re.compile(
     r"^(?:,\s*)?(?:(?:and|or)\s+)?(?:as\s+well\s+as|in|with|within|without|particularly|"
     r"in\s+particular|especially|including|notably|namely|inter\s+alia|such\s+as|on|of|"
-    r"for|through|by|at|under|into|from|the|a|an)\s",
+    r"for|through|by|at|under|into|from|the|a|an|as\s+a\s+(?:way|means|step|matter))\s",
 )
 # ... of which a list item ("the Optional Protocol to CAT") completes only the verb phrase:
 # "Consider ratifying the OP-CEDAW (Brazil), the OP-CAT (Brazil, Djibouti)".
@@ -815,7 +879,8 @@ def _starts_item(rest: str) -> bool:
 
 # ---------------------------------------------------------------- dialogue references
 
-_REF_ONE = r"\d{1,3}\b(?: ?,? ?(?:and )?\( ?[a-z]{1,2} ?\))*"  # "55 (a), (d) and (e)"
+# "55 (a), (d) and (e)", "23 (last sentence)"
+_REF_ONE = r"\d{1,3}\b(?: ?,? ?(?:and )?\( ?(?:[a-z]{1,2}|(?:last|first) sentence) ?\))*"
 _REF = re.compile(
     rf"paragraphs? ({_REF_ONE}(?:(?: ?, ?| and | ?; ?| )(?:(?:last|first) sentence ?,? ?)?"
     rf"(?:above ?,? ?)?(?:and )?{_REF_ONE})*)",
@@ -828,9 +893,16 @@ def _references(intro: str) -> list[tuple[int, list[str]]]:
     refs: list[tuple[int, list[str]]] = []
     for m in _REF.finditer(flat):
         for num, letters in re.findall(
-            r"(\d{1,3})((?:\s*,?\s*(?:and\s+)?\(\s*[a-z]{1,2}\s*\))*)", m.group(1)
+            r"(\d{1,3})((?:\s*,?\s*(?:and\s+)?\(\s*(?:[a-z]{1,2}|(?:last|first)\s+sentence)"
+            r"\s*\))*)",
+            m.group(1),
         ):
-            refs.append((int(num), re.findall(r"\(\s*([a-z]{1,2})\s*\)", letters)))
+            refs.append(
+                (
+                    int(num),
+                    re.findall(r"\(\s*([a-z]{1,2}|(?:last|first)\s+sentence)\s*\)", letters),
+                )
+            )
     return refs
 
 
@@ -890,7 +962,9 @@ def _body_paragraphs(
                 continue
             if current in found:
                 found[current][0].append(ln)
-    return {k: (" ".join(v[0]), v[1]) for k, v in found.items()}
+    # Lines stay apart: the caller joins them, undoing end-of-line hyphenation ("non-\n
+    # governmental") with the document's vocabulary.
+    return {k: ("\n".join(v[0]), v[1]) for k, v in found.items()}
 
 
 _LETTER = re.compile(r"(?:(?<=[\s:;,])|^)\(?([a-z])\)\s*(?=\w|“|\")")
@@ -932,8 +1006,9 @@ def _noun_follows(text: str, at: int) -> bool:
 
 def _cut_dialogue(
     number: int, text: str, letters: list[str], names: _Names, sur: str | None
-) -> tuple[str | None, list[tuple[str, str]], list[str]]:
-    """(speaker, [(id, text)], missing letters) for one dialogue paragraph."""
+) -> tuple[str | None, list[tuple[str, str]], list[str], list[str]]:
+    """(speaker, [(id, text)], missing letters, letters taken by order) for one dialogue
+    paragraph."""
     speaker = _speaker(text, names, sur)
     marks: list[tuple[str, int, int]] = []
     want = "a"
@@ -973,8 +1048,23 @@ def _cut_dialogue(
         chunk = _trim_item(text[start : end.start() if end else stop])
         items.append(("".join(f"({g})" for g in group)[1:-1], chunk))
         k = j + 1
+    selectors = [x for x in letters if " " in x]  # "last sentence"
+    letters = [x for x in letters if " " not in x]
     out: list[tuple[str, str]] = []
     missing: list[str] = []
+    guessed: list[str] = []
+    if letters and not items:
+        # The report cites "74 (a)" but paragraph 74 prints no letters: its recommendations
+        # are taken in order, (a) the first. The caller records this as a numbering problem.
+        plain = _unlettered(number, text, lettered=False)
+        for letter in letters:
+            k = ord(letter[0]) - ord("a") if len(letter) == 1 else -1
+            if 0 <= k < len(plain):
+                out.append((f"{number}({letter})", plain[k][1]))
+                guessed.append(letter)
+            else:
+                missing.append(letter)
+        return speaker, out, missing, guessed
     if letters:
         owner = {g: key for key, _t in items for g in re.findall(r"[a-z]+", key)}
         have = dict(items)
@@ -984,9 +1074,27 @@ def _cut_dialogue(
                 missing.append(letter)
             elif not any(o[0] == f"{number}({key})" for o in out):
                 out.append((f"{number}({key})", have[key]))
-        return speaker, out, missing
+        if not selectors:
+            return speaker, out, missing, guessed
+    plain = _unlettered(number, text, lettered=bool(items))
+    if selectors:
+        # "23 (last sentence)": the paragraph's last (or first) recommendation sentence.
+        for sel in selectors:
+            if plain:
+                pick = plain[-1] if sel.startswith("last") else plain[0]
+                if pick not in out:
+                    out.append(pick)
+            else:
+                missing.append(sel)
+        return speaker, out, missing, guessed
     out = [(f"{number}({letter})", t) for letter, t in items]
-    # Recommendations of the paragraph that carry no letter.
+    out.extend(plain)
+    return speaker, out, missing, guessed
+
+
+def _unlettered(number: int, text: str, *, lettered: bool) -> list[tuple[str, str]]:
+    """Recommendations of a dialogue paragraph that carry no letter, with their ids."""
+    out: list[tuple[str, str]] = []
     for sent in re.split(r"(?<=\.)\s+(?=[A-Z])", text):
         if _LETTER.search(sent) or not re.search(r"recommend", sent, re.I):
             continue
@@ -999,12 +1107,12 @@ def _cut_dialogue(
             continue
         chunk = sent[m.end() :].strip().rstrip(".")
         if len(chunk) > 10:
-            pid = f"{number}(unlettered)" if items else str(number)
+            pid = f"{number}(unlettered)" if lettered else str(number)
             if any(o[0] == pid for o in out):
                 k = sum(o[0].startswith(pid) for o in out) + 1
-                pid = f"{number}(unlettered{k})" if items else f"{number}(s{k})"
+                pid = f"{number}(unlettered{k})" if lettered else f"{number}(s{k})"
             out.append((pid, chunk))
-    return speaker, out, missing
+    return out
 
 
 # ---------------------------------------------------------------- the parser
@@ -1103,11 +1211,12 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
                 report.items[-1].qualifier = text
             continue
         try:
-            parts = split_parts(text, names=names, path=source, page=b.page, paragraph=b.number)
+            parts = _item_parts(text, names=names, path=source, page=b.page, paragraph=b.number)
         except BadRecord as exc:
             # The earliest reports print no states at all; then no item has any.
             unattributed.append(exc)
-            parts = [Part(text=text.rstrip(" .;"), states=())]
+            pieces = _lettered(text) or [text]
+            parts = [Part(text=piece.rstrip(" .;"), states=()) for piece in pieces]
         report.items.append(
             ParsedItem(
                 paragraph=b.number,
@@ -1122,6 +1231,36 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
         )
     if unattributed and any(p.states for item in report.items for p in item.parts):
         raise unattributed[0]
+    for top, text in intro.items():
+        # "The following recommendation will be examined by X ...: Abolish the death penalty
+        # (Albania)." The recommendations follow the colon without numbers of their own.
+        if top in has_subs or _item_references(text) or _cites_dialogue(text, top):
+            continue
+        head, colon, rest = text.partition(":")
+        position, qualifier = _position_of(head)
+        rest = vocab.join_broken(_strip_trailing_marker(rest.strip()))
+        if not colon or position is None or not re.search(r"recommend", head, re.I):
+            continue
+        if not re.search(r"\)[\s\d]*[;.]?\s*$", rest):
+            continue
+        try:
+            parts = split_parts(
+                rest, names=names, path=source, page=intro_page[top], paragraph=str(top)
+            )
+        except BadRecord:
+            continue
+        report.items.append(
+            ParsedItem(
+                paragraph=str(top),
+                text=rest,
+                parts=parts,
+                page=intro_page[top],
+                position=position,
+                qualifier=qualifier,
+                position_source=f"{symbol} para {top}",
+                locator=f"para {top}",
+            )
+        )
     # Positions given later by reference to the numbered items: "the recommendations in
     # paragraphs 77.13, 77.43 ... have already been implemented".
     by_number = {item.paragraph: item for item in report.items}
@@ -1143,6 +1282,7 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
             if qualifier:
                 item.qualifier = qualifier
     # Cycle-1 positions given by reference to the dialogue paragraphs.
+    cited: dict[str, ParsedItem] = {}
     for top, text in intro.items():
         if top in has_subs and top not in commented:
             continue
@@ -1163,12 +1303,20 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
                 )
                 continue
             ptext, page = body[number]
-            ptext = dvocab.join_broken(ptext)
-            speaker, cut, missing = _cut_dialogue(number, ptext, letters, names, report.sur)
+            ptext = dvocab.join_broken(_join_lines(ptext.split("\n"), dvocab))
+            speaker, cut, missing, guessed = _cut_dialogue(
+                number, ptext, letters, names, report.sur
+            )
             for letter in missing:
                 report.problems.append(
                     f"para {top} (page {intro_page[top]}) cites {number} ({letter}), but "
                     f"paragraph {number} (page {page}) has no item ({letter})"
+                )
+            for letter in guessed:
+                report.problems.append(
+                    f"para {top} (page {intro_page[top]}) cites {number} ({letter}), but "
+                    f"paragraph {number} (page {page}) prints no letters; ({letter}) taken as "
+                    f"its recommendation number {ord(letter) - ord('a') + 1} in reading order"
                 )
             if speaker is None:
                 raise BadRecord(
@@ -1178,24 +1326,75 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
                     page=page,
                 )
             for pid, chunk in cut:
-                report.items.append(
-                    ParsedItem(
-                        paragraph=pid,
-                        text=chunk,
-                        parts=[Part(text=chunk, states=(speaker,))],
-                        page=page,
-                        position=position,
-                        qualifier=qualifier,
-                        position_source=f"{symbol} para {top}" if position else None,
-                        locator=f"dialogue para {number}",
-                    )
+                earlier = cited.get(pid)
+                if earlier is not None:
+                    # A later paragraph comments on items already cited ("Burkina Faso takes
+                    # note of the recommendations reflected in paragraphs 35 (b), ...").
+                    if earlier.position != position:
+                        report.problems.append(
+                            f"para {top} (page {intro_page[top]}) cites {pid} again with "
+                            f"another position ({position}); {earlier.position_source} kept"
+                        )
+                    continue
+                cited[pid] = ParsedItem(
+                    paragraph=pid,
+                    text=chunk,
+                    parts=[Part(text=chunk, states=(speaker,))],
+                    page=page,
+                    position=position,
+                    qualifier=qualifier,
+                    position_source=f"{symbol} para {top}" if position else None,
+                    locator=f"dialogue para {number}",
                 )
+                report.items.append(cited[pid])
     _check_duplicates(report)
+    report.problems = list(dict.fromkeys(report.problems))
     if not report.items:
         raise BadRecord(
             "no recommendation found in the conclusions section", path=source, page=first + 1
         )
     return report
+
+
+_LETTERED = re.compile(r"(?:^|(?<=[:;.]))\s*\(([a-z])\)\s+(?=[\w“\"])")
+
+
+def _lettered(text: str) -> list[str]:
+    """The lettered sub-items of an item ("Capacity-building: (a) ...; (b) ...; (c) ..."),
+    without the heading and the letters; [] when the item has no such list."""
+    marks = []
+    want = "a"
+    for m in _LETTERED.finditer(text):
+        if m.group(1) == want:
+            marks.append(m)
+            want = chr(ord(want) + 1)
+    if len(marks) < 2:
+        return []
+    pieces = []
+    for k, m in enumerate(marks):
+        stop = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+        piece = text[m.end() : stop].strip(" ;")
+        if piece:
+            pieces.append(piece)
+    return pieces
+
+
+def _item_parts(text: str, *, names: _Names, path: str, page: int, paragraph: str) -> list[Part]:
+    """The parts of one numbered item; lettered sub-items that each name their states, or
+    that name none, are parts of their own."""
+    pieces = _lettered(text)
+    if pieces:
+        try:
+            return [
+                part
+                for piece in pieces
+                for part in split_parts(
+                    piece, names=names, path=path, page=page, paragraph=paragraph
+                )
+            ]
+        except (BadRecord, UnknownState):
+            pass  # "Ratify: (a) the CAT; (b) the ICCPR (France)": the states close the list
+    return split_parts(text, names=names, path=path, page=page, paragraph=paragraph)
 
 
 def _check_duplicates(report: ParsedReport) -> None:
