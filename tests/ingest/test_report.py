@@ -327,19 +327,25 @@ def test_section_not_found():
         parse_report_text([COVER, FIRST, "A/HRC/25/99\n4\n3. More dialogue.\n"], source="t.pdf")
 
 
-def test_numbering_gaps_and_duplicates_are_reported_and_block_the_import(tmp_path):
-    items = (
-        "120.1. Ratify the ICCPR (Brazil);\n"
-        "120.3. Ratify the CAT (Peru);\n"
-        "120.3. Ratify the CRPD (Peru);\n"
-    )
+def test_a_gap_the_text_does_not_explain_blocks_the_import(tmp_path):
+    # Eight numbers missing after a closed item: lost text (a missing page), not a misprint.
+    items = "120.1. Ratify the ICCPR (Brazil);\n120.10. Ratify the CAT (Peru);\n"
     report = parse_report_text(cycle2_pages(items), source="x.pdf")
-    assert any("120.2" in p and "missing" in p for p in report.problems)
-    assert any("120.3 printed twice" in p for p in report.problems)
+    assert report.problems == ["120.2 to 120.9 missing (page 3)"]
+    assert report.notes == []
     with pytest.raises(BadRecord, match="numbering"):
         to_batch(report, path=tmp_path / "x.pdf")
     batch = to_batch(report, path=tmp_path / "x.pdf", allow_numbering_problems=True)
     assert "numbering problems" in batch.title
+    assert [r.paragraph for r in batch.recommendations] == ["120.1", "120.10"]
+
+
+def test_a_gap_after_an_unfinished_item_is_a_problem_not_a_note():
+    # 120.1 does not close with its states: the line that held 120.2 may be lost.
+    items = "120.1. Ratify the ICCPR (Brazil) and\n120.3. Ratify the CAT (Peru);\n"
+    report = parse_report_text(cycle2_pages(items), source="x.pdf")
+    assert report.problems == ["120.2 missing (page 3)"]
+    assert report.notes == []
 
 
 def test_batch_ids_review_and_provenance(tmp_path):

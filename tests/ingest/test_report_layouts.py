@@ -172,7 +172,7 @@ def test_numbered_comments_on_rejected_dialogue_items_are_not_recommendations():
     assert report.problems == []
 
 
-def test_numbering_problem_says_what_where_and_how_to_import_anyway(tmp_path):
+def test_a_skipped_and_a_repeated_number_are_imported_with_notes(tmp_path):
     report = parse_report_text(
         cycle2_pages(
             "120.1. Ratify the ICCPR (Brazil);\n"
@@ -182,12 +182,32 @@ def test_numbering_problem_says_what_where_and_how_to_import_anyway(tmp_path):
         ),
         source="x.pdf",
     )
-    assert report.problems == ["120.2 missing (page 3)", "120.4 printed twice (page 3)"]
+    assert report.problems == []
+    assert report.notes == [
+        "120.2 skipped by the numbering (page 3): 120.1 closes with its states and the next "
+        "item printed is 120.3",
+        "120.4 printed twice (page 3); the second kept as 120.4bis",
+    ]
+    batch = to_batch(report, path=tmp_path / "x.pdf")
+    assert [r.paragraph for r in batch.recommendations] == ["120.1", "120.3", "120.4", "120.4bis"]
+    assert "2 numbering notes" in batch.title and "120.2 skipped" in batch.title
+    by_id = {r.paragraph: r.provenance.locator for r in batch.recommendations}
+    assert by_id["120.1"] == "para 120"
+    assert by_id["120.3"].startswith("para 120; note: 120.2 skipped by the numbering")
+    assert by_id["120.4bis"] == "para 120; note: 120.4 printed twice (page 3); the second kept as 120.4bis"
+
+
+def test_a_refused_report_says_what_where_and_how_to_import_anyway(tmp_path):
+    report = parse_report_text(
+        cycle2_pages("120.1. Ratify the ICCPR (Brazil);\n120.7. Ratify the CAT (Peru);\n"),
+        source="x.pdf",
+    )
+    assert report.problems == ["120.2 to 120.6 missing (page 3)"]
     with pytest.raises(BadRecord) as err:
         to_batch(report, path=tmp_path / "x.pdf")
     message = str(err.value)
-    for needed in ("120.2 missing (page 3)", "120.4 printed twice", "--allow-numbering-problems"):
+    for needed in ("120.2 to 120.6 missing (page 3)", "--allow-numbering-problems"):
         assert needed in message
     assert err.value.page == 3
-    batch = to_batch(report, path=tmp_path / "x.pdf", allow_numbering_problems=True)
-    assert [r.paragraph for r in batch.recommendations] == ["120.1", "120.3", "120.4", "120.4"]
+
+

@@ -103,8 +103,10 @@ def test_a_cited_letter_of_a_paragraph_without_letters_is_taken_in_order_and_rec
     (item,) = [i for i in report.items if i.paragraph == "2(b)"]
     assert item.text == "develop policies for victims of child labour"
     assert item.parts[0].states == ("SVN",)
-    (note,) = report.problems
+    assert report.problems == []
+    (note,) = report.notes
     assert "prints no letters" in note and "2 (b)" in note and "number 2" in note
+    assert item.note == note
 
 
 def test_an_unnumbered_recommendation_after_the_colon():
@@ -230,13 +232,14 @@ def test_a_letter_list_closed_by_one_state_stays_one_wording():
                 ("ratify the Migrant Workers Convention", ("EGY",)),
             ],
         ),
-        # Words before a ";" end the wording a parenthesis interrupted.
+        # Words before a ";" end the wording a parenthesis interrupted; a bare verb phrase
+        # continued by an infinitive takes it ("Take steps ... to abolish ...").
         (
             "Take steps (Austria) to abolish the death penalty (France), as a priority; repeal "
             "the death penalty (Canada);",
             [
-                ("Take steps as a priority", ("AUT",)),
-                ("to abolish the death penalty as a priority", ("FRA",)),
+                ("Take steps to abolish the death penalty as a priority", ("AUT",)),
+                ("abolish the death penalty as a priority", ("FRA",)),
                 ("repeal the death penalty", ("CAN",)),
             ],
         ),

@@ -53,6 +53,7 @@ class ParsedItem:
     qualifier: str | None = None  # the report's own words when they qualify the position
     position_source: str | None = None  # "A/HRC/11/25 para 114"
     locator: str = ""  # "para 114" or "dialogue para 27"
+    note: str | None = None  # a numbering misprint recognised at this item
 
 
 @dataclass
@@ -67,7 +68,13 @@ class ParsedReport:
     cycle: int | None = None
     year: int | None = None
     items: list[ParsedItem] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # numbering gaps and duplicates
+    # Numbering the text does not explain (a large gap, a cited item not found): the import
+    # is refused unless the user accepts them.
+    problems: list[str] = field(default_factory=list)
+    # Misprints the text explains (a number skipped or printed twice in a run, a wrong
+    # paragraph number in front of the next item, letters a cited paragraph does not print):
+    # the import goes ahead and records them.
+    notes: list[str] = field(default_factory=list)
     section_page: int | None = None
 
 
@@ -370,6 +377,12 @@ def _paren_groups(text: str, names: _Names) -> list[tuple[int, int]]:
             ):
                 groups[k] = (start, ge)
                 break
+        else:
+            # "... do so (United Kingdom, and the Rome Statute ... (Mexico)": the ")" after
+            # the state was lost; the comma after the name closes the group.
+            m = re.match(r"([^(),;]+)[,;]", text[start + 1 :])
+            if m and names.lookup(m.group(1), fuzzy=False):
+                groups.append((start, start + 1 + m.end()))
     groups.sort()
     outer: list[tuple[int, int]] = []
     for g in groups:
@@ -519,9 +532,21 @@ def _complete_short(
     a standing invitation". Words after the last parenthesis ("Sign (A), ratify (B) the
     ICRMW") already complete every wording of the chain.
     """
-    if tail:
-        return heads
     out = list(heads)
+    if tail:
+        continued: list[int] = []
+        for k in range(len(chain) - 1):
+            # "Enact legislation (Austria) to definitively abolish (France, Australia) the
+            # death penalty": a bare verb phrase continued by an infinitive is completed by
+            # it (and then by the words after the last parenthesis, as every wording is).
+            nxt = _squash(chain[k + 1][0])
+            if _short(chain[k][0]) and re.match(r"to\s+[a-z]", nxt):
+                out[k] = (f"{_squash(heads[k][0]).rstrip(_PART_TRIM)} {nxt}", heads[k][1])
+                continued.append(k + 1)
+        for k in continued:
+            # The "to" joined the words before; the state after it recommended the rest.
+            out[k] = (re.sub(r"^\s*to\s+", "", out[k][0]), out[k][1])
+        return out
     for k, (full, states) in enumerate(heads):
         later = {st for _raw, sts in chain[k + 1 :] for st in sts}
         if not _short(chain[k][0]) or k + 1 >= len(chain) or (own_later and later & set(states)):
@@ -591,13 +616,41 @@ def _close(parts: list[Part], raw: str, states: list[str]) -> None:
     for s in states:
         seen.setdefault(s, None)
     before = len(parts)
-    for piece in _RECOMMENDS.split(_squash(raw)):
+    for piece in (p for chunk in _RECOMMENDS.split(_squash(raw)) for p in _roman(chunk)):
         wording = piece.strip(_PART_TRIM)
         wording = re.sub(r"^(and|or)\s+", "", wording)
         if wording:
             parts.append(Part(text=wording, states=tuple(seen)))
     if len(parts) == before:  # states with no words of their own: "(Brazil)/(Chile) ..."
         parts.append(Part(text="", states=tuple(seen)))
+
+
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+
+
+def _roman(wording: str) -> list[str]:
+    """A wording numbered "(i) Work more ..., (ii) review ... and (iii) re-examine ..." is one
+    recommendation per numeral; any other wording is itself."""
+    wording = wording.strip(_PART_TRIM)
+    if not re.match(r"\(i\)\s", wording):
+        return [wording]
+    cuts: list[tuple[int, int]] = []
+    for k, numeral in enumerate(_ROMAN):
+        m = re.compile(rf"(?:^|[\s,;:]+(?:and\s+|or\s+)?)\({numeral}\)\s+").search(
+            wording, cuts[-1][1] if cuts else 0
+        )
+        if m is None or (k == 0 and m.start() != 0):
+            break
+        cuts.append((m.start(), m.end()))
+    if len(cuts) < 2:
+        return [wording]
+    pieces = []
+    for k, (_s, e) in enumerate(cuts):
+        stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(wording)
+        piece = wording[e:stop].strip(_PART_TRIM)
+        if piece:
+            pieces.append(piece[:1].upper() + piece[1:])
+    return pieces
 
 
 # ---------------------------------------------------------------- positions
@@ -777,10 +830,19 @@ class _Block:
     sub: int | None
     lines: list[str]
     page: int
+    note: str | None = None  # a numbering misprint recognised at this item
 
 
 _TOP = re.compile(r"^(\d{1,3})\s*\.\s+(.*)$")
-_SUB2 = re.compile(r"^(\d{1,3})\s*\.\s*(\d{1,3})\s*\.?\s*(.*)$")
+# "186.30." and the misprinted "125-15." ("-" only where the number is the next one expected).
+_SUB2 = re.compile(r"^(\d{1,3})\s*([.\-])\s*(\d{1,3})\s*\.?\s*(.*)$")
+# "73 Take ..." and "3.  o remove ...": an item whose dot or first letter the PDF lost; taken
+# only as the very next number after an item that closed with its states.
+_TOP_DAMAGED = re.compile(r"^(\d{1,3})(?:\s*\.\s+|\s+)([A-Za-z“\"].*)$")
+_CLOSED = re.compile(r"\)\s*\d{0,2}\s*[;.]?\s*$")
+# A gap up to this many numbers, right after an item that closed with its states, is a
+# misprint of the numbering; a larger one means lost text (a missing page).
+_MAX_SKIP = 1
 
 
 def _section_lines(pages: Sequence[str], first: int) -> list[tuple[str, int]]:
@@ -806,37 +868,89 @@ def _section_lines(pages: Sequence[str], first: int) -> list[tuple[str, int]]:
     return out
 
 
-def _blocks(lines: list[tuple[str, int]], problems: list[str]) -> list[_Block]:
+def _closed(blocks: list[_Block]) -> bool:
+    """The last item ends with its states ("... (Peru);"): the next line may start a new one."""
+    return bool(blocks) and blocks[-1].sub is not None and _CLOSED.search(blocks[-1].lines[-1]) is not None
+
+
+def _blocks(lines: list[tuple[str, int]], problems: list[str], notes: list[str]) -> list[_Block]:
+    """Numbered paragraphs and items of the section.
+
+    Misprints of the numbering that the text explains go to ``notes`` (one number skipped
+    or printed twice in a run, a wrong paragraph number or a lost leading digit in front of
+    the next item); what it does not explain (a larger gap) goes to ``problems``.
+    """
     blocks: list[_Block] = []
     top: int | None = None
     sub = 0
     style: str | None = None  # "dotted" (186.3) or "plain" (1., 2. under 114.)
+
+    def gap(n: int, page: int) -> str | None:
+        """The note for items sub+1 .. n-1 not printed, or None when that is a problem."""
+        assert top is not None
+        missing = _span(top, sub + 1, n - 1)
+        if n - sub - 1 <= _MAX_SKIP and _closed(blocks):
+            note = (
+                f"{missing} skipped by the numbering (page {page}): {top}.{sub} closes with "
+                f"its states and the next item printed is {top}.{n}"
+            )
+            notes.append(note)
+            return note
+        problems.append(f"{missing} missing (page {page})")
+        return None
+
     for ln, page in lines:
         m2 = _SUB2.match(ln)
-        if m2 and top is not None and int(m2.group(1)) == top and m2.group(2) and style != "plain":
-            n = int(m2.group(2))
-            rest = m2.group(3)
-            if n == sub + 1 or (sub < n <= sub + 3 and _starts_item(rest)):
-                if n != sub + 1:
-                    problems.append(f"{_span(top, sub + 1, n - 1)} missing (page {page})")
-                sub, style = n, "dotted"
-                blocks.append(_Block(f"{top}.{n}", top, n, [rest], page))
+        if m2 and top is not None and int(m2.group(1)) == top and style != "plain":
+            n = int(m2.group(3))
+            printed = m2.group(3)
+            rest = m2.group(4)
+            hyphen = m2.group(2) == "-"
+            if (
+                n != sub + 1
+                and printed.startswith("0")
+                and str(sub + 1).endswith(printed)
+                and _starts_item(rest)
+                and _closed(blocks)
+            ):
+                # "118.09" between 118.108 and 118.110: a digit lost in print.
+                note = f"{top}.{sub + 1} printed as {top}.{printed} (page {page})"
+                notes.append(note)
+                sub, style = sub + 1, "dotted"
+                blocks.append(_Block(f"{top}.{sub}", top, sub, [rest], page, note))
                 continue
-            if n == sub and _starts_item(rest) and blocks and blocks[-1].sub == n:
-                problems.append(f"{top}.{n} printed twice (page {page})")
-                blocks.append(_Block(f"{top}.{n}", top, n, [rest], page))
+            if n == sub + 1 or (
+                not hyphen and sub < n <= sub + 3 and _starts_item(rest)
+            ) or (not hyphen and n > sub + 3 and _starts_item(rest) and _closed(blocks)):
+                note = gap(n, page) if n != sub + 1 else None
+                sub, style = n, "dotted"
+                blocks.append(_Block(f"{top}.{n}", top, n, [rest], page, note))
+                continue
+            if (
+                not hyphen
+                and n == sub
+                and _starts_item(rest)
+                and blocks
+                and blocks[-1].sub == n
+            ):
+                # The same number again: UN documents number an inserted paragraph "bis".
+                note = f"{top}.{n} printed twice (page {page}); the second kept as {top}.{n}bis"
+                notes.append(note)
+                blocks.append(_Block(f"{top}.{n}bis", top, n, [rest], page, note))
                 continue
         if (
             m2
+            and m2.group(2) == "."
             and style == "dotted"
             and top is not None
-            and int(m2.group(2)) == sub + 1
-            and _starts_item(m2.group(3))
+            and int(m2.group(3)) == sub + 1
+            and _starts_item(m2.group(4))
             and int(m2.group(1)) != top
         ):
-            problems.append(f"{top}.{sub + 1} printed as {m2.group(1)}.{m2.group(2)} (page {page})")
+            note = f"{top}.{sub + 1} printed as {m2.group(1)}.{m2.group(3)} (page {page})"
+            notes.append(note)
             sub += 1
-            blocks.append(_Block(f"{top}.{sub}", top, sub, [m2.group(3)], page))
+            blocks.append(_Block(f"{top}.{sub}", top, sub, [m2.group(4)], page, note))
             continue
         m = _TOP.match(ln)
         if m:
@@ -856,10 +970,21 @@ def _blocks(lines: list[tuple[str, int]], problems: list[str]) -> list[_Block]:
                 and sub + 1 < n <= sub + 3
                 and _starts_item(rest)
             ):
-                problems.append(f"{_span(top, sub + 1, n - 1)} missing (page {page})")
+                note = gap(n, page)
                 sub = n
-                blocks.append(_Block(f"{top}.{n}", top, n, [rest], page))
+                blocks.append(_Block(f"{top}.{n}", top, n, [rest], page, note))
                 continue
+        md = _TOP_DAMAGED.match(ln)
+        if (
+            md
+            and style == "plain"
+            and top is not None
+            and int(md.group(1)) == sub + 1
+            and _closed(blocks)
+        ):
+            sub = int(md.group(1))
+            blocks.append(_Block(f"{top}.{sub}", top, sub, [md.group(2)], page))
+            continue
         if blocks:
             blocks[-1].lines.append(ln)
     return blocks
@@ -904,6 +1029,29 @@ def _references(intro: str) -> list[tuple[int, list[str]]]:
                 )
             )
     return refs
+
+
+_COMMENT = re.compile(
+    r"(?:With\s+regards?\s+to|Regarding|Concerning|As\s+regards|In\s+relation\s+to|"
+    r"With\s+respect\s+to|On)\s+(?:the\s+)?recommendations?\b"
+)
+_INCLUDED_IN = re.compile(
+    r"\b(?:included|contained|reflected|listed|found|made)\s+in\s+(?=paragraphs?\s+\d)"
+)
+
+
+def _comment_references(text: str, top: int) -> str | None:
+    """The dialogue references of an item that comments on a recommendation ("Regarding
+    the recommendation to ... (France), included in paragraph 33 (a), Mauritius indicates
+    ..."), or None when the item is no such comment."""
+    if not _COMMENT.match(text):
+        return None
+    m = _INCLUDED_IN.search(text)
+    if m is None:
+        return None
+    # The references end where the comment starts: at the next clause.
+    seg = re.split(r";|,\s+(?=[A-Z])|\s(?:of|by)\s+[A-Z]", text[m.end() :], maxsplit=1)[0]
+    return seg if _cites_dialogue(seg, top) else None
 
 
 def _cites_dialogue(text: str, top: int) -> bool:
@@ -1006,9 +1154,9 @@ def _noun_follows(text: str, at: int) -> bool:
 
 def _cut_dialogue(
     number: int, text: str, letters: list[str], names: _Names, sur: str | None
-) -> tuple[str | None, list[tuple[str, str]], list[str], list[str]]:
-    """(speaker, [(id, text)], missing letters, letters taken by order) for one dialogue
-    paragraph."""
+) -> tuple[str | None, list[tuple[str, str]], list[str], list[tuple[str, str]]]:
+    """(speaker, [(id, text)], missing letters, [(letter, how it was taken by order)]) for
+    one dialogue paragraph."""
     speaker = _speaker(text, names, sur)
     marks: list[tuple[str, int, int]] = []
     want = "a"
@@ -1052,7 +1200,7 @@ def _cut_dialogue(
     letters = [x for x in letters if " " not in x]
     out: list[tuple[str, str]] = []
     missing: list[str] = []
-    guessed: list[str] = []
+    guessed: list[tuple[str, str]] = []
     if letters and not items:
         # The report cites "74 (a)" but paragraph 74 prints no letters: its recommendations
         # are taken in order, (a) the first. The caller records this as a numbering problem.
@@ -1061,16 +1209,37 @@ def _cut_dialogue(
             k = ord(letter[0]) - ord("a") if len(letter) == 1 else -1
             if 0 <= k < len(plain):
                 out.append((f"{number}({letter})", plain[k][1]))
-                guessed.append(letter)
+                guessed.append(
+                    (
+                        letter,
+                        f"prints no letters; ({letter}) taken as its recommendation number "
+                        f"{k + 1} in reading order",
+                    )
+                )
             else:
                 missing.append(letter)
         return speaker, out, missing, guessed
     if letters:
         owner = {g: key for key, _t in items for g in re.findall(r"[a-z]+", key)}
         have = dict(items)
+        # Letters printed only up to a point ("Belgium recommended (a) that ... . Belgium
+        # recommended that ..."): a later letter is the recommendation it would have marked,
+        # counted in reading order after the last printed one.
+        last = max(owner) if owner else "a"
+        after = _unlettered(number, _after_letter(text, last), lettered=False)
         for letter in letters:
             key = owner.get(letter)
-            if key is None:
+            k = ord(letter[0]) - ord(last) - 1 if len(letter) == 1 else -1
+            if key is None and 0 <= k < len(after):
+                out.append((f"{number}({letter})", after[k][1]))
+                guessed.append(
+                    (
+                        letter,
+                        f"prints letters only up to ({last}); ({letter}) taken as its "
+                        f"recommendation number {k + 1} after ({last}) in reading order",
+                    )
+                )
+            elif key is None:
                 missing.append(letter)
             elif not any(o[0] == f"{number}({key})" for o in out):
                 out.append((f"{number}({key})", have[key]))
@@ -1090,6 +1259,15 @@ def _cut_dialogue(
     out = [(f"{number}({letter})", t) for letter, t in items]
     out.extend(plain)
     return speaker, out, missing, guessed
+
+
+def _after_letter(text: str, letter: str) -> str:
+    """The text after the sentence that holds the letter marker ``(letter)``."""
+    at = text.rfind(f"({letter})")
+    if at < 0:
+        return ""
+    end = _SENTENCE_END.search(text, at)
+    return text[end.end() :] if end else ""
 
 
 def _unlettered(number: int, text: str, *, lettered: bool) -> list[tuple[str, str]]:
@@ -1155,7 +1333,7 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
     report.section_page = first + 1
     lines = _section_lines(pages, first)
     vocab = _Vocabulary(["\n".join(ln for ln, _ in lines), head])
-    blocks = _blocks(lines, report.problems)
+    blocks = _blocks(lines, report.problems, report.notes)
     if not blocks:
         raise BadRecord(
             "the conclusions section holds no numbered paragraphs", path=source, page=first + 1
@@ -1184,6 +1362,12 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
         for top, flags in cites.items()
         if all(flags) and _cites_dialogue(intro.get(top, ""), top)
     }
+    # (paragraph, text citing dialogue paragraphs, text stating the position, comment)
+    citing: list[tuple[int, str, str, str | None]] = [
+        (top, text, text, None)
+        for top, text in intro.items()
+        if top not in has_subs or top in commented
+    ]
     for b in blocks:
         if b.sub is None:
             continue
@@ -1194,6 +1378,13 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
         text = vocab.join_broken(_join_lines(b.lines, vocab))
         text = _strip_trailing_marker(text)
         if b.top in commented:
+            continue
+        seg = _comment_references(text, b.top)
+        if seg:
+            # "Regarding the recommendation to ... (France), included in paragraph 33 (a),
+            # Mauritius indicates ...": the SuR's comment on a dialogue recommendation, which
+            # is cut out of the dialogue with this paragraph's position and the comment.
+            citing.append((b.top, seg, lead, text))
             continue
         if (
             report.sur_name
@@ -1227,6 +1418,7 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
                 qualifier=qualifier,
                 position_source=f"{symbol} para {b.top}" if position else None,
                 locator=f"para {b.top}",
+                note=b.note,
             )
         )
     if unattributed and any(p.states for item in report.items for p in item.parts):
@@ -1269,6 +1461,7 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
         if top in has_subs or not refs:
             continue
         position, qualifier = _position_of(text)
+        refs = _misnumbered_references(refs, top, has_subs, by_number, report, intro_page[top])
         for pid in refs:
             item = by_number.get(pid)
             if item is None:
@@ -1283,13 +1476,12 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
                 item.qualifier = qualifier
     # Cycle-1 positions given by reference to the dialogue paragraphs.
     cited: dict[str, ParsedItem] = {}
-    for top, text in intro.items():
-        if top in has_subs and top not in commented:
-            continue
+    for top, text, stated, comment in citing:
         refs = [(n, letters) for n, letters in _references(text) if n < top]
         if not refs or _item_references(text) or re.match(r"All\s+conclusions", text, re.I):
             continue
-        position, qualifier = _position_of(text)
+        position, qualifier = _position_of(stated)
+        qualifier = comment or qualifier
         if position is None:
             continue  # "Reference is made to ... paragraph 6 above": no position stated
         body = _body_paragraphs(pages, {n for n, _ in refs}, first)
@@ -1312,12 +1504,14 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
                     f"para {top} (page {intro_page[top]}) cites {number} ({letter}), but "
                     f"paragraph {number} (page {page}) has no item ({letter})"
                 )
-            for letter in guessed:
-                report.problems.append(
+            guessed_notes = {}
+            for letter, how in guessed:
+                note = (
                     f"para {top} (page {intro_page[top]}) cites {number} ({letter}), but "
-                    f"paragraph {number} (page {page}) prints no letters; ({letter}) taken as "
-                    f"its recommendation number {ord(letter) - ord('a') + 1} in reading order"
+                    f"paragraph {number} (page {page}) {how}"
                 )
+                report.notes.append(note)
+                guessed_notes[f"{number}({letter})"] = note
             if speaker is None:
                 raise BadRecord(
                     f"dialogue paragraph {number}, cited by paragraph {top}, names no state "
@@ -1345,10 +1539,12 @@ def parse_report_text(pages: Sequence[str], *, source: str) -> ParsedReport:
                     qualifier=qualifier,
                     position_source=f"{symbol} para {top}" if position else None,
                     locator=f"dialogue para {number}",
+                    note=guessed_notes.get(pid),
                 )
                 report.items.append(cited[pid])
     _check_duplicates(report)
     report.problems = list(dict.fromkeys(report.problems))
+    report.notes = list(dict.fromkeys(report.notes))
     if not report.items:
         raise BadRecord(
             "no recommendation found in the conclusions section", path=source, page=first + 1
@@ -1397,6 +1593,39 @@ def _item_parts(text: str, *, names: _Names, path: str, page: int, paragraph: st
     return split_parts(text, names=names, path=path, page=page, paragraph=paragraph)
 
 
+def _misnumbered_references(
+    refs: list[str],
+    top: int,
+    has_subs: set[int],
+    by_number: dict[str, ParsedItem],
+    report: ParsedReport,
+    page: int,
+) -> list[str]:
+    """Item references whose paragraph number is a misprint, read as the list above.
+
+    "Nos. 1, 4, 7 ... in paragraph 88 above" when paragraph 88 holds no list and the list
+    just above (89) holds every number cited: the report means that list (a note records
+    it). Anything else stays as printed, and numbers not found are problems.
+    """
+    cited_tops = {pid.split(".")[0] for pid in refs}
+    if len(cited_tops) != 1 or any(pid in by_number for pid in refs):
+        return refs
+    printed = int(next(iter(cited_tops)))
+    above = [t for t in has_subs if t < top]
+    if printed in has_subs or not above:
+        return refs
+    target = max(above)
+    moved = [f"{target}.{pid.split('.', 1)[1]}" for pid in refs]
+    if not all(pid in by_number for pid in moved):
+        return refs
+    report.notes.append(
+        f"para {top} (page {page}) cites items of paragraph {printed}, which holds no "
+        f"list; read as the list just above it, paragraph {target}, which holds every "
+        "number cited"
+    )
+    return moved
+
+
 def _check_duplicates(report: ParsedReport) -> None:
     counts = Counter(item.paragraph for item in report.items)
     for pid, n in counts.items():
@@ -1434,8 +1663,11 @@ def read_report(
     """The recommendations of one Working Group report file as one import batch.
 
     ``sur``/``cycle``/``session`` override what the document says (and are required when it
-    says nothing). Numbering gaps or duplicates raise BadRecord unless
-    ``allow_numbering_problems`` is set, so an import is never silently partial.
+    says nothing). Numbering the text does not explain (``ParsedReport.problems``: a large
+    gap, a cited item not found) raises BadRecord unless ``allow_numbering_problems`` is set,
+    so an import is never silently partial; misprints it does explain
+    (``ParsedReport.notes``) are imported and recorded in the batch title and in the
+    provenance locator of the records they concern.
     """
     from uprlens.ingest.pdf import document_pages
     from uprlens.ingest.safety import file_sha256
@@ -1466,7 +1698,12 @@ def to_batch(
     session: int | None = None,
     allow_numbering_problems: bool = False,
 ) -> ImportBatch:
-    """Turn a parsed report into an ImportBatch (kind ``wg_report``)."""
+    """Turn a parsed report into an ImportBatch (kind ``wg_report``).
+
+    Problems refuse the import (unless allowed); notes never do: the title carries them
+    all ("...; numbering notes: 120.2 skipped by the numbering ...") and each record a
+    note concerns carries it in its provenance locator ("para 120; note: ...").
+    """
     reg = registry()
     if report.problems and not allow_numbering_problems:
         shown = report.problems[:10]
@@ -1476,7 +1713,8 @@ def to_batch(
             f"problem{'s' * (len(report.problems) > 1)}: "
             + "; ".join(shown)
             + (f"; and {more} more" if more else "")
-            + ". Official reports carry such misprints; check those pages. To import the "
+            + ". The text does not explain these (a gap this large usually means lost pages); "
+            "check those pages. To import the "
             "recommendations as printed anyway, run `uprlens ingest` or `uprlens parse` with "
             "--allow-numbering-problems (in Python: allow_numbering_problems=True); the "
             "batch title records how many there were",
@@ -1516,7 +1754,10 @@ def to_batch(
                 text=item.text,
                 parts=item.parts,
                 provenance=Provenance(
-                    source=str(path), sha256=sha256, page=item.page, locator=item.locator
+                    source=str(path),
+                    sha256=sha256,
+                    page=item.page,
+                    locator=f"{item.locator}; note: {item.note}" if item.note else item.locator,
                 ),
                 position=item.position,
                 position_qualifier=item.qualifier,
@@ -1526,6 +1767,11 @@ def to_batch(
     title = f"{report.symbol or path.name}: {reg.name(iso)}"
     if report.problems:
         title += f" ({len(report.problems)} numbering problems)"
+    if report.notes:
+        title += (
+            f"; {len(report.notes)} numbering note{'s' * (len(report.notes) > 1)} "
+            "(misprints read as explained): " + "; ".join(report.notes)
+        )
     return ImportBatch(
         kind="wg_report",
         review=review,
