@@ -212,6 +212,10 @@ def parse(
     batches, _experts = _run(lambda: _read(path, opts))
     text = _run(lambda: export_rows(batches_frame(batches), fmt, None))
     sys.stdout.write(text or "")
+    for batch in batches:
+        if "numbering note" in (batch.title or ""):
+            # On stderr so that the CSV/JSON on stdout stays machine-readable.
+            err_console.print(f"note: {batch.title}")
 
 
 @app.command()

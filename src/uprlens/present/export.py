@@ -53,6 +53,12 @@ def recommendations_frame(store: Any, **filters: Any) -> pd.DataFrame:
     return frame.drop(columns=["pk"])
 
 
+def _note(locator: str | None) -> str:
+    if not locator or "note:" not in locator:
+        return ""
+    return locator.split("note:", 1)[1].strip()
+
+
 def batches_frame(batches: list[Any]) -> pd.DataFrame:
     """What a reader extracted, one row per part (a paragraph's wording with its states)."""
     from uprlens.lexicons.states import registry
@@ -77,6 +83,8 @@ def batches_frame(batches: list[Any]) -> pd.DataFrame:
                         "source": rec.provenance.source,
                         "page": rec.provenance.page if rec.provenance.page is not None else "",
                         "row": rec.provenance.row if rec.provenance.row is not None else "",
+                        # A misprint the reader explained ("para 120; note: ...") stays visible.
+                        "note": _note(rec.provenance.locator),
                         "review": rec.review.id,
                         "kind": batch.kind,
                     }
