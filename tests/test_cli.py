@@ -171,6 +171,17 @@ def test_parse_prints_without_touching_the_store(tmp_path: Path) -> None:
     assert code == 0 and out.startswith("id,paragraph,part,text,states")
 
 
+def test_parse_shows_the_misprints_it_explained(tmp_path: Path) -> None:
+    # Burundi 2009 cites dialogue letters its paragraphs do not print: read, with a note.
+    pdf = shared_path("wg-reports", "burundi2009.pdf")
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "x.db"), "parse", str(pdf)])
+    assert result.exit_code == 0, result.output[-500:]
+    assert "numbering note" in result.stderr
+    header, *lines = result.stdout.splitlines()
+    assert "note" in header.split(",")
+    assert any("prints no letters" in line for line in lines)
+
+
 def test_ingest_report_with_page_provenance(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
     code, out = run(db, "ingest", str(shared_path("wg-reports", "china2013.pdf")))
