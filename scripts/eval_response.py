@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPO / "src"))
 from uprlens.draft.predict import (  # noqa: E402
     MODEL_FILE,
     history_from_frame,
+    label_texts,
     load_response_model,
     read_upr_info,
 )
@@ -39,12 +40,16 @@ def main() -> None:
     ap.add_argument("--bins", type=int, default=10)
     args = ap.parse_args()
     rows = read_upr_info(args.data)
-    train = rows[rows.session <= 16]
+    train = rows[rows.session <= 16].reset_index(drop=True)
     test = rows[rows.session >= 17].reset_index(drop=True)
     model = load_response_model(args.model)
+    # the classifier's labels, computed once for all texts (about 40 s of CPU)
+    labels = label_texts(list(rows.text))
+    by_text = dict(zip(rows.text, labels, strict=True))
     p = model.predict_proba(
-        list(test.text), list(test.sur), list(test.rs), history_from_frame(train),
-        reviews=list(test.review),
+        list(test.text), list(test.sur), list(test.rs),
+        history_from_frame(train, labels=[by_text[t] for t in train.text]),
+        reviews=list(test.review), labels=[by_text[t] for t in test.text],
     )
     y = test.supported.to_numpy()
     print(f"model {getattr(model, 'version_', '?')}; test: sessions 17-20, {len(y)} rows, "
