@@ -19,6 +19,7 @@ from uprlens.draft.precedent import Precedent, precedents
 from uprlens.draft.predict import (
     Prediction,
     ResponseModel,
+    TextLabels,
     history_from_store,
     load_response_model,
     predict_support,
@@ -213,8 +214,15 @@ def check(
             model = response_model or load_response_model()
             hist = (history_from_store(store, sur_iso, before_cycle=cycle)
                     if store is not None else [])
+            # The draft is classified once: the model takes the diagnosis's labels.
+            labels = TextLabels(
+                category=c.labels["action_category"].value,
+                verdict=c.labels["verdict"].value,
+                issues=tuple(lb.value for lb in c.issues),
+                themes=tuple(lb.value for lb in c.themes),
+            )
             prediction = predict_support(text, sur_iso, from_state=rs_iso, history=hist,
-                                         model=model)
+                                         model=model, labels=labels)
         except UprlensError as exc:
             notes.append(f"no response prediction: {exc}")
     return CheckResult(
