@@ -21,6 +21,7 @@ __all__ = [
     "RecFilter",
     "browse",
     "facets",
+    "keys_by_state",
     "matching_pks",
     "rows_by_pk",
     "review_breakdown",
@@ -269,6 +270,21 @@ def matching_pks(store: Store, f: RecFilter) -> list[int]:
         f"ORDER BY {SORTS[f.sort].format(o=direction)}"
     )
     return [int(r[0]) for r in _user_query(f, sql, store, params)]
+
+
+def keys_by_state(store: Store, *, all_sources: bool = False) -> dict[str, list[int]]:
+    """For every recommending state, the keys ``matching_pks(store, RecFilter(state=...))``
+    finds (unordered, each once), all in one pass over the table: one query per state costs
+    a few ms each, two hundred times."""
+    primary = "" if all_sources else " AND r.is_primary = 1"
+    out: dict[str, set[int]] = {}
+    for state, pk in store.query(
+        "SELECT rs.state, rs.recommendation_pk FROM recommendation_states rs "
+        "JOIN recommendations r ON r.pk = rs.recommendation_pk "
+        f"WHERE r.kind = 'recommendation'{primary}"
+    ):
+        out.setdefault(state, set()).add(int(pk))
+    return {state: sorted(pks) for state, pks in out.items()}
 
 
 def rows_by_pk(store: Store, pks: list[int]) -> list[dict[str, Any]]:

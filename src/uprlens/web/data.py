@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import gc
 import inspect
+from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 
 import anyio.to_thread
+import numpy as np
+from markupsafe import Markup
 
 from uprlens.analyse.headline import headline
 from uprlens.errors import RecordNotFound, UprlensError
 from uprlens.lexicons.states import registry
 from uprlens.store import Store
 from uprlens.store.browse import (
+    FLAGS,
     RecFilter,
     browse,
+    keys_by_state,
     matching_pks,
     review_breakdown,
     rows_by_pk,
@@ -23,8 +31,17 @@ from uprlens.store.browse import (
 )
 from uprlens.store.coding import CODABLE, current_values
 from uprlens.web.cache import DataCache
-from uprlens.web.common import optional, plain
-from uprlens.web.render import locate
+from uprlens.web.common import (
+    CATEGORIES,
+    GROUPS,
+    POSITIONS,
+    VERDICTS,
+    kept_facet_options,
+    kept_facets,
+    optional,
+    plain,
+)
+from uprlens.web.render import locate, table_row
 
 __all__ = [
     "diagnosis_view",
@@ -35,6 +52,7 @@ __all__ = [
     "related_data",
     "review_data",
     "state_data",
+    "warm",
 ]
 
 MAX_DRAFT = 5000
@@ -80,64 +98,109 @@ def list_data(store: Store, f: RecFilter, cache: DataCache | None = None) -> dic
     return _from_pks(store, f, pks)
 
 
-# Label filters whose sets of keys are large (a regional group holds 15k recommendations, an
-# action category up to 20k). Two of them together took SQL about 100 ms: it built one set and
-# probed each member for the other. Each one's set is kept instead, and a combination is their
-# intersection in the whole table's order: a few ms once the sets are kept. A filter with a
-# selective index (the SuR, a recommending state) or a search (its own relevance order) is
-# left to SQL, which answers it in a few ms.
-_SET_FIELDS = ("group", "category", "verdict", "flag", "theme", "affected", "position", "cycle")
-# A few matches are sorted by their rank in the whole table; more are picked from it in order.
-_SORT_BELOW = 16
+# Filters answered from kept sets of keys rather than by SQL. A regional group holds 15k
+# recommendations and an action category up to 20k: SQL built one such set and probed each
+# member for the others (about 100 ms for two of them), and any new combination paid it again.
+# Instead each filter value's keys are kept (computed once per store change, or at a worker's
+# start, see ``warm``), and a combination is a few boolean masks over the whole table's order:
+# well under a millisecond for any number of filters. A filter with the SuR (an index narrows
+# it to a few hundred rows) or a search (its own relevance order) is left to SQL.
+_SET_FIELDS = (
+    "state",
+    "group",
+    "category",
+    "verdict",
+    "flag",
+    "theme",
+    "affected",
+    "position",
+    "cycle",
+)
+
+
+def _by_sets(f: RecFilter) -> bool:
+    return not (f.q or f.sur)
+
+
+def _whole(f: RecFilter) -> RecFilter:
+    """The unfiltered table in ``f``'s order (and choice of sources)."""
+    return RecFilter(sort=f.sort, order=f.order, all_sources=f.all_sources)
 
 
 def _matches(store: Store, f: RecFilter, cache: DataCache) -> list[int]:
     """What ``matching_pks(store, f)`` gives, from kept per-filter sets where that is cheaper."""
-    parts = [(name, getattr(f, name)) for name in _SET_FIELDS if getattr(f, name) is not None]
-    labels = [name for name, _ in parts if name not in ("position", "cycle")]
-    if f.q or f.sur or f.state or len(labels) < 2:
+    if not _by_sets(f):
         return matching_pks(store, f)
-    whole = RecFilter(sort=f.sort, order=f.order, all_sources=f.all_sources)
+    gen = cache.generation(store)
+    whole = _whole(f)
     full = cache.get_or_compute(store, _result_key(whole), lambda: matching_pks(store, whole))
-    sets = sorted(
-        (_keys(store, cache, name, value, f.all_sources) for name, value in parts), key=len
+    parts = [(name, getattr(f, name)) for name in _SET_FIELDS if getattr(f, name) is not None]
+    if not parts:
+        return full
+    order: np.ndarray[Any, Any] = cache.get_or_compute(
+        store, ("order", *_result_key(whole)), lambda: np.asarray(full, dtype=np.int64)
     )
-    found = set(sets[0]).intersection(*sets[1:])
-    if len(found) * _SORT_BELOW < len(full):
-        rank = cache.get_or_compute(
-            store,
-            ("rank", *_result_key(whole)),
-            lambda: {pk: i for i, pk in enumerate(full)},
-        )
-        return sorted(found, key=rank.__getitem__)
-    return [pk for pk in full if pk in found]
+    top = int(order.max()) + 1 if len(order) else 0
+    keep = np.ones(top, dtype=bool)
+    for name, value in parts:
+        keys = _keys(store, cache, name, value, f.all_sources)
+        member = np.zeros(top, dtype=bool)
+        if len(keys):
+            if int(keys.max()) >= top:
+                return matching_pks(store, f)  # the store changed between the two reads
+            member[keys] = True
+        keep &= member
+    if cache.generation(store) != gen:
+        return matching_pks(store, f)  # the sets may come from two versions of the store
+    return [int(pk) for pk in order[keep[order]]]
 
 
 def _keys(
     store: Store, cache: DataCache, name: str, value: Any, all_sources: bool
-) -> frozenset[int]:
+) -> np.ndarray[Any, Any]:
     one = RecFilter(all_sources=all_sources, **{name: value})
     return cache.get_or_compute(  # type: ignore[no-any-return]
-        store, ("keys", name, value, all_sources), lambda: frozenset(matching_pks(store, one))
+        store,
+        ("keys", name, value, all_sources),
+        lambda: np.asarray(matching_pks(store, one), dtype=np.int64),
     )
 
 
-async def list_data_async(store: Store, f: RecFilter, state: Any) -> dict[str, Any]:
-    """``list_data`` for a route on the event loop: ``store`` is the loop's connection,
-    ``state`` the app's state (its ``cache`` and ``pool``).
+def _cheap(store: Store, f: RecFilter, cache: DataCache) -> bool:
+    """Whether computing ``f``'s matches takes no more than a millisecond or two of SQLite: the
+    SuR's index narrows to a few hundred rows, as does a recommending state's; kept sets only
+    need combining. A new large set (a group, a category) or a search may take tens of ms."""
+    if f.q:
+        return False
+    if f.sur:
+        return True
+    if cache.peek(store, _result_key(_whole(f))) is None:
+        return False
+    return all(
+        name == "state"
+        or cache.peek(store, ("keys", name, getattr(f, name), f.all_sources)) is not None
+        for name in _SET_FIELDS
+        if getattr(f, name) is not None
+    )
 
-    A filter seen before is a slice of its cached matches. A new one may take tens of
-    milliseconds of SQLite: it is computed in the thread pool, on that thread's connection
-    from the pool, so the loop goes on answering other requests meanwhile. (Capping these
-    at two threads a worker, to spare each new thread's connection and fingerprint of the
-    store, about 7 ms, made a burst of new filters queue: p50 of filters 82 -> 218 ms.)
+
+async def list_data_async(
+    store: Store, f: RecFilter, state: Any, *, html: bool = False
+) -> dict[str, Any]:
+    """``list_data`` for a route on the event loop: ``store`` is the loop's connection,
+    ``state`` the app's state (its ``cache`` and ``pool``). ``html``: instead of ``items``, the
+    page's table rows as HTML (``rows_html``), kept per recommendation (see ``_rows_html``).
+
+    A filter seen before is a slice of its cached matches, and so is one that kept sets answer.
+    A new one may take tens of milliseconds of SQLite (a search with thousands of matches, a
+    large set not kept yet): it is computed on one of the app's compute threads
+    (``app._compute_threads``), on that thread's connection, so the loop goes on answering
+    other requests meanwhile.
     """
     cache: DataCache = state.cache
     key = _result_key(f)
     pks = cache.peek(store, key)
-    if pks is None and (f.sur or f.state) and not f.q:
-        # An indexed SuR or recommending state narrows the rows to a few hundred: a
-        # millisecond or two on the loop costs less than the hop to a thread and back.
+    if pks is None and _cheap(store, f, cache):
         pks = cache.get_or_compute(store, key, lambda: _matches(store, f, cache))
     if pks is None:
 
@@ -145,8 +208,109 @@ async def list_data_async(store: Store, f: RecFilter, state: Any) -> dict[str, A
             own = state.pool.get()
             return cache.get_or_compute(own, key, lambda: _matches(own, f, cache))
 
-        pks = await anyio.to_thread.run_sync(compute)
-    return _from_pks(store, f, pks)
+        executor = getattr(state, "compute", None)
+        if executor is None:  # an app not started through its lifespan
+            pks = await anyio.to_thread.run_sync(compute)
+        else:
+            pks = await _once(state.inflight, key, executor, compute)
+    if not html:
+        return _from_pks(store, f, pks)
+    start = (f.page - 1) * f.per_page
+    out = _page(f, len(pks), [])
+    del out["items"]
+    out["rows_html"] = _rows_html(store, cache, pks[start : start + f.per_page])
+    return out
+
+
+async def _once(
+    inflight: dict[Any, asyncio.Future[list[int]]],
+    key: Any,
+    executor: Executor,
+    compute: Callable[[], list[int]],
+) -> list[int]:
+    """``compute()`` on ``executor``; a request for the same ``key`` meanwhile waits for that
+    result instead of computing it again (a popular new search, asked by several clients at
+    once, costs one pass of the full-text index, not one each). ``inflight`` belongs to the
+    event loop: only the loop's thread reads or changes it."""
+    pending = inflight.get(key)
+    if pending is None:
+        pending = asyncio.get_running_loop().run_in_executor(executor, compute)
+        inflight[key] = pending
+        pending.add_done_callback(lambda _: inflight.pop(key, None))
+    # Shielded: a client that goes away must not cancel the result others wait for.
+    return await asyncio.shield(pending)
+
+
+_ROWS_KEY = ("row_html",)
+
+
+def _rows_html(store: Store, cache: DataCache, pks: list[int]) -> Markup:
+    """The table rows of ``pks`` (``render.table_row``), each built once per store change.
+
+    Reading 50 rows and their labels and escaping them cost over a millisecond a page, more
+    than the rest of the page; a kept row is a dictionary lookup. The rows are kept in one
+    dictionary that lives as long as the store does not change (as the lists of matches do),
+    so at most one entry per recommendation.
+    """
+    kept: dict[int, str] = cache.get_or_compute(store, _ROWS_KEY, dict, lambda _: 1)
+    missing = [pk for pk in pks if pk not in kept]
+    if missing:
+        for row in rows_by_pk(store, missing):
+            kept[row["pk"]] = table_row(row)
+    return Markup("".join([kept[pk] for pk in pks if pk in kept]))
+
+
+def warm(store: Store, cache: DataCache, *, rows: bool = True) -> dict[str, int]:
+    """Fill what a worker's first requests would otherwise each pay for: the filter form's
+    choices, the whole table in its default order, the kept keys of every value of the
+    fixed-choice filters and of every recommending state, and (``rows``) every authoritative
+    recommendation's table row. Returns how many of each it kept. Run at a worker's start,
+    before it accepts requests: about 1.5 s of CPU for 40k recommendations."""
+    was_on = gc.isenabled()
+    # Tens of thousands of new rows would set off collections that find nothing to free:
+    # a third of the warm-up's CPU.
+    gc.disable()
+    try:
+        return _warm(store, cache, rows)
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _warm(store: Store, cache: DataCache, rows: bool) -> dict[str, int]:
+    opts = kept_facet_options(cache, store)
+    fc = kept_facets(cache, store)
+    whole = RecFilter()
+    full = cache.get_or_compute(store, _result_key(whole), lambda: matching_pks(store, whole))
+    cache.get_or_compute(
+        store, ("order", *_result_key(whole)), lambda: np.asarray(full, dtype=np.int64)
+    )
+    choices: dict[str, Any] = {
+        "group": GROUPS,
+        "category": CATEGORIES,
+        "position": POSITIONS,
+        "cycle": fc.cycles,
+        "verdict": VERDICTS,
+        "flag": FLAGS,
+    }
+    n_keys = 0
+    for name, values in choices.items():
+        for value in values:
+            _keys(store, cache, name, value, False)
+            n_keys += 1
+    for iso3, pks in keys_by_state(store).items():
+        cache.get_or_compute(
+            store,
+            ("keys", "state", iso3, False),
+            lambda pks=pks: np.asarray(pks, dtype=np.int64),  # type: ignore[misc]
+        )
+        n_keys += 1
+    n_rows = 0
+    if rows:
+        for i in range(0, len(full), 500):
+            _rows_html(store, cache, full[i : i + 500])
+        n_rows = len(cache.peek(store, _ROWS_KEY) or ())
+    return {"options": len(opts), "key_sets": n_keys, "rows": n_rows, "matches": len(full)}
 
 
 def _from_pks(store: Store, f: RecFilter, pks: list[int]) -> dict[str, Any]:

@@ -28,19 +28,12 @@ def default_workers() -> int:
     return max(1, min(8, cores))
 
 
-def _build(db_path: str | Path, secure_cookies: bool, threads: int) -> object:
-    import anyio.to_thread
-
+def _build(db_path: str | Path, secure_cookies: bool, threads: int, warm: bool = True) -> object:
     from uprlens.web import create_app
 
-    web = create_app(db_path, secure_cookies=True if secure_cookies else None)
-    limiter = anyio.to_thread.current_default_thread_limiter
-
-    async def _threads() -> None:
-        limiter().total_tokens = threads
-
-    web.router.on_startup.append(_threads)
-    return web
+    return create_app(
+        db_path, secure_cookies=True if secure_cookies else None, warm=warm, threads=threads
+    )
 
 
 def app_from_env() -> object:
@@ -74,7 +67,7 @@ def serve(
         return
     # Build the app once here first: it migrates the store and refreshes the planner's
     # statistics, and a bad path fails now with one clear message instead of once per worker.
-    _build(db_path, secure_cookies, threads)
+    _build(db_path, secure_cookies, threads, warm=False)
     os.environ[_ENV_DB] = str(Path(db_path).resolve())
     os.environ[_ENV_SECURE] = "1" if secure_cookies else "0"
     os.environ[_ENV_THREADS] = str(threads)

@@ -16,6 +16,7 @@ from uprlens.store import Store
 from uprlens.store.browse import RecFilter
 from uprlens.web.common import (
     facet_options,
+    page_filter,
     rec_filter,
     render,
     url,
@@ -87,7 +88,7 @@ def _filter_context(request: Request, st: Store, f: RecFilter) -> dict[str, Any]
 @router.get("/recommendations", response_class=HTMLResponse)
 async def recommendations_page(
     request: Request,
-    f: RecFilter = Depends(rec_filter),
+    f: RecFilter = Depends(page_filter),
     who: Auth = Depends(reader),
     st: Store = Depends(loop_store),
 ) -> Response:
@@ -95,7 +96,7 @@ async def recommendations_page(
     if any(v == "" for v in raw.values()):
         # A plain GET form sends every field, empty or not: redirect to the short, shareable URL.
         return RedirectResponse(url("/recommendations", f.params()), status_code=303)
-    data = await list_data_async(st, f, request.app.state)
+    data = await list_data_async(st, f, request.app.state, html=True)
     return render(
         request, "recommendations.html", who, data=data, **_filter_context(request, st, f)
     )
