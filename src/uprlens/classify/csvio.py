@@ -7,7 +7,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from uprlens.classify.codebook import ROW_COLUMNS, Classification, Classifier, default_classifier
+from uprlens.classify.codebook import (
+    ROW_COLUMNS,
+    Classification,
+    Classifier,
+    default_classifier,
+    default_jobs,
+)
 from uprlens.errors import ClassifyError, SourceNotFound, UnreadableDocument, WrongColumns
 from uprlens.types import Recommendation
 
@@ -21,6 +27,9 @@ __all__ = [
 ]
 
 BATCH = 2000  # rows classified together: vectorised, yet progress stays visible
+# A file this long is classified over every core, in blocks this large (one fork per block).
+PARALLEL_ROWS = 8000
+PARALLEL_BATCH = 50_000
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,7 @@ def classify_csv(
     id_column: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     classifier: Classifier | None = None,
+    n_jobs: int | None = None,
 ) -> BatchSummary:
     """Label each row of ``input`` and write ``output`` with the codebook columns added.
 
@@ -110,6 +120,9 @@ def classify_csv(
     writes (say a human-coded ``verdict``), the classifier's goes to ``verdict_uprlens``
     beside it, so the two can be compared; if that name is taken too, WrongColumns is raised
     before anything is written.
+
+    A file of ``PARALLEL_ROWS`` rows or more is classified over ``n_jobs`` processes
+    (default: ``default_jobs()``, every core up to 4).
     """
     src, dst = Path(input), Path(output)
     header, rows = _read(src)
@@ -126,13 +139,25 @@ def classify_csv(
     out_cols = header + list(rename.values())
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(dst.name + ".part")
+    jobs = default_jobs() if n_jobs is None else n_jobs
+    step = PARALLEL_BATCH if jobs > 1 and len(rows) >= PARALLEL_ROWS else BATCH
     with tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=out_cols, extrasaction="ignore")
         writer.writeheader()
-        for b in range(0, len(rows), BATCH):
-            chunk = rows[b : b + BATCH]
+        for b in range(0, len(rows), step):
+            chunk = rows[b : b + step]
+
+            def tick(done: int, base: int = b) -> None:
+                if progress is not None:
+                    progress(min(base + done, len(rows)), len(rows))
+
             try:
-                results = clf.classify_many([r.get(text_column) for r in chunk], on_error="return")
+                results = clf.classify_many(
+                    [r.get(text_column) for r in chunk],
+                    on_error="return",
+                    n_jobs=jobs if step > BATCH else 1,
+                    progress=tick if step > BATCH else None,
+                )
             except Exception as exc:  # noqa: BLE001 - the batch must say which rows were hit
                 results = []
                 for r in chunk:  # fall back row by row to find the culprit
@@ -157,7 +182,7 @@ def classify_csv(
                     summary.labelled += 1
                 writer.writerow(out)
             if progress is not None:
-                progress(min(b + BATCH, len(rows)), len(rows))
+                progress(min(b + step, len(rows)), len(rows))
     tmp.replace(dst)
     return summary
 

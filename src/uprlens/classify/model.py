@@ -9,7 +9,6 @@ Model labels cite the top-weighted n-grams of the decision, found back in the te
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,8 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
 from uprlens.classify.features import STEM, clause_heads, head_tokens, stems, verb_objects
+from uprlens.classify.objects import new_evidence
+from uprlens.classify.vectorize import fast_features
 from uprlens.errors import ClassifyError
 from uprlens.types import Evidence
 
@@ -33,13 +34,13 @@ __all__ = [
     "MultiLabelModel",
     "build_category_pipeline",
     "build_multilabel_pipeline",
-    "FeatureParser",
+    "FeatureLocator",
     "find_ngram",
+    "model_evidence",
+    "ngram_regex",
     "parse_feature",
-    "word_index",
     "from_ovr",
     "row_of",
-    "tokens_of",
     "load",
     "save",
     "strip_for_shipping",
@@ -139,23 +140,12 @@ _FUNCTION_WORDS = frozenset(
     ]
 )
 
-Tokens = tuple[list[str], list[int], list[int]]
-
-
-def tokens_of(text: str) -> Tokens:
-    """Lower-cased alphanumeric runs of the text with their offsets (for evidence spans)."""
-    low = text.lower()
-    words, starts, ends = [], [], []
-    for m in _TOKENS.finditer(low):
-        words.append(m.group(0))
-        starts.append(m.start())
-        ends.append(m.end())
-    return words, starts, ends
-
-
-def parse_feature(feature: str) -> tuple[tuple[str, ...], bool] | None:
+def parse_feature(
+    feature: str, function_words: bool = False
+) -> tuple[tuple[str, ...], bool] | None:
     """The words a model feature (``full__adopt a law``, ``clause__C_adopt_a``) stands for, and
-    whether they are stems (prefixes); None if it is only function words (no evidence)."""
+    whether they are stems (prefixes); None if it has no words, or only function words (they
+    explain little) unless ``function_words``."""
     view, _, gram = feature.partition("__")
     if gram.startswith("C_"):
         gram = gram[2:].replace("_", " ")
@@ -166,70 +156,49 @@ def parse_feature(feature: str) -> tuple[tuple[str, ...], bool] | None:
         gram = "" if last == "none" else last
     # Features were built on tokens that may keep an apostrophe; spans use alphanumeric runs.
     want = tuple(_TOKENS.findall(gram))
-    if not want or all(w in _FUNCTION_WORDS for w in want):
+    if not want or (not function_words and all(w in _FUNCTION_WORDS for w in want)):
         return None
     return want, view == "stem"
 
 
-def _match_at(words: list[str], i: int, want: tuple[str, ...], stem: bool) -> bool:
-    if i + len(want) > len(words):
-        return False
-    if stem:
-        return all(words[i + k].startswith(want[k]) for k in range(len(want)))
-    return all(words[i + k] == want[k] for k in range(len(want)))
-
-
-def _locate(
-    parsed: tuple[tuple[str, ...], bool], toks: Tokens, index: dict[str, list[int]] | None
-) -> tuple[int, int] | None:
+def ngram_regex(parsed: tuple[tuple[str, ...], bool]) -> re.Pattern[str]:
+    """Where the words occur as consecutive alphanumeric runs of a lower-cased text (a stem
+    as the start of a run); the match is the evidence span, from the first word's start to
+    the last word's end."""
     want, stem = parsed
-    words, starts, ends = toks
-    n = len(want)
-    if index is not None:
-        # Only the positions of the first word (or of its stem) need checking.
-        cands: Iterable[int] = index.get(_STEM_KEY + want[0] if stem else want[0], ())
-    else:
-        cands = range(len(words) - n + 1)
-    for i in cands:
-        if _match_at(words, i, want, stem):
-            return starts[i], ends[i + n - 1]
-    return None
+    tail = "[a-z0-9]*" if stem else ""
+    words = [re.escape(w) + tail for w in want]
+    if stem and len(want[0]) < STEM:
+        # A stem shorter than STEM letters is a whole word: "it" is not the stem of "its".
+        words[0] = re.escape(want[0]) + "(?![a-z0-9])"
+    return re.compile("(?<![a-z0-9])" + "[^a-z0-9]+".join(words) + "(?![a-z0-9])")
 
 
-def find_ngram(text: str, feature: str, toks: Tokens | None = None) -> tuple[int, int] | None:
+def find_ngram(text: str, feature: str) -> tuple[int, int] | None:
     """Where a model feature (``full__adopt a law``, ``clause__C_adopt_a``) occurs in text."""
     parsed = parse_feature(feature)
     if parsed is None:
         return None
-    return _locate(parsed, toks if toks is not None else tokens_of(text), None)
+    m = ngram_regex(parsed).search(text.lower())
+    return None if m is None else (m.start(), m.end())
 
 
-_STEM_KEY = "\x00"  # stems share the index with words under this prefix
+class FeatureLocator:
+    """Per feature column, the compiled ``ngram_regex`` of its words (None: no words, or
+    function words only unless ``function_words``), built on first use: a batch asks for the
+    same few thousand columns over and over."""
 
-
-def word_index(toks: Tokens) -> dict[str, list[int]]:
-    """Positions of each word, and of each word's stem (features.STEM letters), of a text;
-    built once per text and shared by every label's evidence."""
-    index: dict[str, list[int]] = {}
-    for i, w in enumerate(toks[0]):
-        index.setdefault(w, []).append(i)
-        index.setdefault(_STEM_KEY + w[:STEM], []).append(i)
-    return index
-
-
-class FeatureParser:
-    """``parse_feature`` memoised per feature column: a batch asks for the same few thousand
-    columns over and over."""
-
-    def __init__(self, names: np.ndarray) -> None:
+    def __init__(self, names: np.ndarray, function_words: bool = False) -> None:
         self.names = names
-        self._cache: dict[int, tuple[tuple[str, ...], bool] | None] = {}
+        self.function_words = function_words
+        self._cache: dict[int, re.Pattern[str] | None] = {}
 
-    def __call__(self, col: int) -> tuple[tuple[str, ...], bool] | None:
+    def __call__(self, col: int) -> re.Pattern[str] | None:
         try:
             return self._cache[col]
         except KeyError:
-            out = self._cache[col] = parse_feature(str(self.names[col]))
+            parsed = parse_feature(str(self.names[col]), self.function_words)
+            out = self._cache[col] = None if parsed is None else ngram_regex(parsed)
             return out
 
 
@@ -262,6 +231,12 @@ class CategoryModel:
         return self.feature_names_
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        fast = self.__dict__.get("_fast", False)
+        if fast is False:
+            # Converted at load time, never saved: the joblib file stays a plain pipeline.
+            fast = self.__dict__["_fast"] = fast_features(self.pipeline.named_steps["features"])
+        if fast is not None:
+            return fast.transform(texts)
         return self.pipeline.named_steps["features"].transform(texts).tocsr()
 
     def predict(self, X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -286,19 +261,15 @@ class CategoryModel:
         texts: list[str],
         X: sparse.csr_matrix,
         labels: list[str],
-        toks: list[Tokens],
         k: int = 3,
-        indexes: list[dict[str, list[int]] | None] | None = None,
+        lows: list[str] | None = None,
     ) -> list[tuple[Evidence, ...]]:
+        """For each row, the k n-grams with the largest positive contribution to its label's
+        score, found back in the text (``lows``: the texts lower-cased, if already at hand)."""
         classes = self.classes()
-        li = np.array([classes.index(lb) for lb in labels])
-        feats = top_features(X, self._weight, np.arange(len(texts)), li, 3 * k)
-        parse = _parser(self)
-        indexes = indexes if indexes is not None else [None] * len(texts)
-        return [
-            spans_for(t, f, parse, self.rule_id, k, tk, ix)
-            for t, f, tk, ix in zip(texts, feats, toks, indexes, strict=True)
-        ]
+        li = np.array([classes.index(lb) for lb in labels], dtype=np.int64)
+        lows = lows if lows is not None else [t.lower() for t in texts]
+        return model_evidence(self, texts, lows, X, np.arange(len(texts)), li, k)
 
     def evidence(
         self,
@@ -306,11 +277,10 @@ class CategoryModel:
         x_row: sparse.csr_matrix,
         label: str,
         k: int = 3,
-        toks: Tokens | None = None,
     ) -> tuple[Evidence, ...]:
         svc = self.pipeline.named_steps["svc"]
         ci = self.classes().index(label)
-        return _top_evidence(text, x_row, svc.coef_[ci], self._names(), self.rule_id, k, toks)
+        return _top_evidence(text, x_row, svc.coef_[ci], self._names(), self.rule_id, k)
 
 
 RowLike = sparse.csr_matrix | tuple[np.ndarray, np.ndarray]
@@ -336,20 +306,18 @@ def _top_evidence(
     names: np.ndarray,
     rule_id: str,
     k: int,
-    toks: Tokens | None = None,
 ) -> tuple[Evidence, ...]:
     cols, data = _row_arrays(x_row)
     if len(cols) == 0:
         return ()
     contrib = data * coef[cols]
     order = np.argsort(-contrib)[: 3 * k]
-    toks = toks if toks is not None else tokens_of(text)
     out: list[Evidence] = []
     seen: set[tuple[int, int]] = set()
     for j in order:
         if contrib[j] <= 0 or len(out) >= k:
             break
-        span = find_ngram(text, str(names[cols[j]]), toks)
+        span = find_ngram(text, str(names[cols[j]]))
         if span is None or any(a <= span[0] and span[1] <= b for a, b in seen):
             continue
         seen.add(span)
@@ -363,20 +331,26 @@ def top_features(
     rows: np.ndarray,
     labels: np.ndarray,
     k: int,
+    positive: bool = True,
 ) -> list[list[int]]:
     """For each (row, label) pair, the columns with the largest positive contribution
-    ``X[row, j] * weight(label, j)``, best first, at most k, in a few array operations.
+    ``X[row, j] * weight(label, j)``, best first, at most k, in a few array operations
+    (``positive=False``: the largest contributions, whatever their sign).
 
     ``weight(labels, cols)`` returns the model weights for arrays of (label, column) pairs.
     """
     if len(rows) == 0:
         return []
-    Xs = X[rows]
+    every = len(rows) == X.shape[0] and bool(np.array_equal(rows, np.arange(len(rows))))
+    Xs = X if every else X[rows]  # the category model asks for every row: no copy
     seg = np.repeat(np.arange(len(rows)), np.diff(Xs.indptr))
     val = Xs.data * weight(labels[seg], Xs.indices)
-    pos = val > 0
+    pos = val > 0 if positive else val != 0
     seg, val, ind = seg[pos], val[pos], Xs.indices[pos]
-    order = np.lexsort((-val, seg))
+    # = np.lexsort((-val, seg)), in two stable passes: the second is a radix sort on small ints.
+    order = np.argsort(-val, kind="stable")
+    small = seg[order].astype(np.uint16) if len(rows) < 65536 else seg[order]
+    order = order[np.argsort(small, kind="stable")]
     seg, ind = seg[order], ind[order]
     rank = np.arange(len(seg)) - np.searchsorted(seg, seg)
     keep = rank < k
@@ -388,37 +362,90 @@ def top_features(
 
 def spans_for(
     text: str,
+    low: str,
     features: list[int],
-    parse: FeatureParser,
+    locate: FeatureLocator,
     rule_id: str,
     k: int,
-    toks: Tokens,
-    index: dict[str, list[int]] | None = None,
 ) -> tuple[Evidence, ...]:
-    """Find the first k of the given features back in the text as evidence spans."""
+    """Find the first k of the given features back in the text (``low``: it lower-cased) as
+    evidence spans; a span inside one already found adds nothing and is skipped."""
     out: list[Evidence] = []
     seen: list[tuple[int, int]] = []
     for f in features:
         if len(out) >= k:
             break
-        parsed = parse(f)
-        if parsed is None:
+        rx = locate(f)
+        if rx is None:
             continue
-        span = _locate(parsed, toks, index)
-        if span is None or any(a <= span[0] and span[1] <= b for a, b in seen):
+        m = rx.search(low)
+        if m is None:
+            continue
+        span = m.span()
+        if any(a <= span[0] and span[1] <= b for a, b in seen):
             continue
         seen.append(span)
-        out.append(Evidence(span[0], span[1], text[span[0] : span[1]], rule_id, "model"))
+        out.append(new_evidence(span[0], span[1], text[span[0] : span[1]], rule_id, "model"))
     if len(out) > 1:
         out.sort(key=lambda e: e.start)
     return tuple(out)
 
 
-def _parser(model: Any) -> FeatureParser:
-    p = model.__dict__.get("_parser")
+def _locator(model: Any, function_words: bool = False) -> FeatureLocator:
+    key = "_locator_all" if function_words else "_locator"
+    p = model.__dict__.get(key)
     if p is None:
-        p = model.__dict__["_parser"] = FeatureParser(model._names())
+        p = model.__dict__[key] = FeatureLocator(model._names(), function_words)
     return p
+
+
+_ALL = 1 << 30  # "every feature" for top_features
+
+
+def model_evidence(
+    model: Any,
+    texts: list[str],
+    lows: list[str],
+    X: sparse.csr_matrix,
+    rows: np.ndarray,
+    labels: np.ndarray,
+    k: int,
+) -> list[tuple[Evidence, ...]]:
+    """Evidence of each (row, label) pair a linear model decided: the k n-grams of the row with
+    the largest positive contribution to the label's score, found back in the text.
+
+    Every label gets at least one span. Most find it among the top 3k features; for the rest
+    (their top features are function words, or views with no words in the text such as
+    ``vo_none``) every positive feature is tried, function words included; a label with no
+    positive feature in the text at all (chosen as the best of bad scores) cites the features
+    that weighed most for it, whatever their sign; one no word of the text weighs on at all
+    cites the wording under the rule id ``<model>:prior``. The rule id is always the model's.
+    """
+    rid = model.rule_id
+    feats = top_features(X, model._weight, rows, labels, 3 * k)
+    locate = _locator(model)
+    out = [
+        spans_for(texts[r], lows[r], f, locate, rid, k)
+        for r, f in zip(rows.tolist(), feats, strict=True)
+    ]
+    for positive in (True, False):
+        missing = [j for j, ev in enumerate(out) if not ev]
+        if not missing:
+            break
+        m = np.asarray(missing, dtype=np.int64)
+        deep = top_features(X, model._weight, rows[m], labels[m], _ALL, positive=positive)
+        locate_all = _locator(model, function_words=True)
+        for j, f in zip(missing, deep, strict=True):
+            r = int(rows[j])
+            out[j] = spans_for(texts[r], lows[r], f, locate_all, rid, k)
+    for j, ev in enumerate(out):
+        if not ev:
+            # No word of the text weighs toward the label (3 of 130,000 UPR Info labels): it is
+            # the model's best guess from its prior. Say so, citing the wording it was made for.
+            t = texts[int(rows[j])]
+            a, b = len(t) - len(t.lstrip()), len(t.rstrip())
+            out[j] = (new_evidence(a, b, t[a:b], f"{rid}:prior", "model"),)
+    return out
 
 
 @dataclass
@@ -495,22 +522,20 @@ class MultiLabelModel:
         texts: list[str],
         X: sparse.csr_matrix,
         chosen: list[list[int]],
-        toks: list[Tokens],
         k: int = 1,
-        indexes: list[dict[str, list[int]] | None] | None = None,
+        lows: list[str] | None = None,
     ) -> list[list[tuple[Evidence, ...]]]:
         rows = np.array([i for i, c in enumerate(chosen) for _ in c], dtype=np.int64)
         labs = np.array([li for c in chosen for li in c], dtype=np.int64)
-        feats = top_features(X, self._weight, rows, labs, 3 * k)
-        parse = _parser(self)
-        indexes = indexes if indexes is not None else [None] * len(texts)
+        lows = lows if lows is not None else [t.lower() for t in texts]
         out: list[list[tuple[Evidence, ...]]] = [[] for _ in chosen]
-        for r, f in zip(rows.tolist(), feats, strict=True):
-            out[r].append(spans_for(texts[r], f, parse, self.rule_id, k, toks[r], indexes[r]))
+        spans = model_evidence(self, texts, lows, X, rows, labs, k)
+        for r, ev in zip(rows.tolist(), spans, strict=True):
+            out[r].append(ev)
         return out
 
     def evidence(
-        self, text: str, x_row: RowLike, li: int, k: int = 2, toks: Tokens | None = None
+        self, text: str, x_row: RowLike, li: int, k: int = 2
     ) -> tuple[Evidence, ...]:
         cols, data = _row_arrays(x_row)
         if len(cols) == 0:
@@ -523,7 +548,7 @@ class MultiLabelModel:
         pos = np.minimum(np.searchsorted(ind, cols), len(ind) - 1)
         w = np.where(ind[pos] == cols, val[pos], 0.0)
         local = (np.arange(len(cols)), data)
-        return _top_evidence(text, local, w, self._names()[cols], self.rule_id, k, toks)
+        return _top_evidence(text, local, w, self._names()[cols], self.rule_id, k)
 
 
 def from_ovr(
@@ -566,7 +591,9 @@ def strip_for_shipping(features: FeatureUnion) -> None:
 def save(model: CategoryModel | MultiLabelModel, path: Path) -> None:
     model.feature_names_ = None
     model.__dict__.pop("_dense", None)
-    model.__dict__.pop("_parser", None)
+    model.__dict__.pop("_locator", None)
+    model.__dict__.pop("_locator_all", None)
+    model.__dict__.pop("_fast", None)
     joblib.dump(model, path, compress=3)
 
 

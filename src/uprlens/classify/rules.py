@@ -1,15 +1,16 @@
 """Apply lexicon rules to a text: every hit is a span that names its rule.
 
 Bulk speed matters (41,066 texts in seconds), so each rule is gated by the literal words any of
-its matches must start with (read from the compiled pattern): a cheap substring test skips the
-regular expression on the great majority of texts.
+its matches must start with (read from the compiled pattern): one scan of the text by a single
+regular expression of every rule's starting words finds where rules may match, and the great
+majority of rules are never tried on a given text.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 try:  # Python >= 3.11 keeps the parser here
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -17,9 +18,10 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 from uprlens.classify.lexicon import LeadVerb, Rule
+from uprlens.classify.objects import new_evidence
 from uprlens.types import Evidence
 
-__all__ = ["Hit", "LeadVerbFinder", "RuleSet", "literal_prefixes", "words_of"]
+__all__ = ["Hit", "LeadVerbFinder", "RuleScan", "RuleSet", "literal_prefixes", "words_of"]
 
 _AT = sre_parse.AT
 _LITERAL = sre_parse.LITERAL
@@ -77,15 +79,15 @@ def _gate(pattern: re.Pattern[str]) -> set[Prefix] | None:
     return pre
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    # A tuple, not a dataclass: tens of thousands are made per bulk run.
     rule: Rule
     start: int
     end: int
     text: str
 
     def evidence(self) -> Evidence:
-        return Evidence(self.start, self.end, self.text, self.rule.id, "rule")
+        return new_evidence(self.start, self.end, self.text, self.rule.id, "rule")
 
 
 Words = tuple[list[str], list[int]]  # lower-cased alphanumeric runs and their offsets
@@ -100,14 +102,44 @@ def words_of(low: str) -> Words:
     return words, starts
 
 
+def _trie_regex(keys: Iterable[str]) -> str:
+    """One alternation of literal keys, factored as a trie ("ab|ac" -> "a(?:b|c)") so the
+    regular-expression engine tries a handful of letters per position, not every key."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            # A key ends here: the shorter key alone suffices (only its presence is asked).
+            return ""
+        if len(alts) == 1:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")"
+
+    return emit(trie)
+
+
+def _word_scan(keys: frozenset[str]) -> re.Pattern[str] | None:
+    """A word (maximal [a-z0-9] run, as in words_of) that starts with one of the keys."""
+    if not keys:
+        return None
+    return re.compile(rf"(?<![a-z0-9])(?={_trie_regex(keys)})[a-z0-9]+")
+
+
 class RuleSet:
     """A list of rules, matched in file order.
 
     Speed: a rule whose every match starts, at a word boundary, with one of a few literal
-    words is only tried where a word of the text has that start (one dict lookup per word),
-    anchored there; other literal starts are tested as substrings; rules with no literal start
-    are searched in the whole text. ``test_gates_never_change_what_matches`` holds this to
-    the plain regular-expression result.
+    words is only tried where a word of the text has that start, anchored there; the words
+    are found by one regular expression of every such start (``_scan``), and each word's rules
+    are looked up once (memoised). Other literal starts are tested as substrings; rules with
+    no literal start are searched in the whole text. ``test_gates_never_change_what_matches``
+    holds this to the plain regular-expression result.
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
@@ -137,6 +169,10 @@ class RuleSet:
                     self._substr.append((pre.strip(), i))
             if anchored:
                 self._anchored.add(i)
+        self._keys = frozenset(
+            k for table in (self._by_head, self._by_head1) for v in table.values() for k, _ in v
+        )
+        self._scan = _word_scan(self._keys)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -145,21 +181,30 @@ class RuleSet:
         """Rules a match of which may start at this word (memoised: words repeat a lot)."""
         out = [i for key, i in self._by_head.get(w[:2], ()) if w.startswith(key)]
         out += [i for _, i in self._by_head1.get(w[:1], ())]
-        rules = tuple(out)
+        # A rule listed once per word, so its offsets come out unique and ascending.
+        rules = tuple(dict.fromkeys(out))
         if len(self._memo) < 500_000:
             self._memo[w] = rules
         return rules
 
-    def candidates(self, low: str, words: Words) -> dict[int, list[int]]:
+    def candidates(self, low: str) -> dict[int, list[int]]:
         """Rules worth trying, each with the offsets it may match at (empty: anywhere)."""
-        found: dict[int, list[int]] = {i: [] for i in self._always}
+        found: dict[int, list[int]] = {}
         memo = self._memo
-        for w, start in zip(*words, strict=True):
-            rules = memo.get(w)
-            if rules is None:
-                rules = self._rules_for_word(w)
-            for i in rules:
-                found.setdefault(i, []).append(start)
+        if self._scan is not None:
+            for m in self._scan.finditer(low):
+                w = m.group()
+                rules = memo.get(w)
+                if rules is None:
+                    rules = self._rules_for_word(w)
+                for i in rules:
+                    found.setdefault(i, []).append(m.start())
+        return self._finish(found, low)
+
+    def _finish(self, found: dict[int, list[int]], low: str) -> dict[int, list[int]]:
+        """Add the rules gated by no word (ungated, or by a substring) to word candidates."""
+        for i in self._always:
+            found[i] = []
         for pre, i in self._substr:
             if pre in low:
                 found[i] = []  # not anchored: search the whole text
@@ -169,16 +214,19 @@ class RuleSet:
         self,
         text: str,
         low: str | None = None,
-        words: Words | None = None,
         max_hits: int = 3,
+        candidates: dict[int, list[int]] | None = None,
     ) -> list[Hit]:
+        """Hits of the rules in file order, at most ``max_hits`` per rule. ``candidates``:
+        this set's part of ``RuleScan.candidates`` for the text, if already at hand."""
         low = text.lower() if low is None else low
-        words = words_of(low) if words is None else words
+        if candidates is None:
+            candidates = self.candidates(low)
         # Offsets in the lower-cased text are offsets in the text unless lower-casing changed
         # a length (a few non-ASCII letters do); then search whole texts.
         same = len(low) == len(text)
         hits: list[Hit] = []
-        for i, starts in self.candidates(low, words).items():
+        for i, starts in candidates.items():
             rule = self.rules[i]
             if rule.requires is not None and rule.requires.search(text) is None:
                 continue
@@ -187,7 +235,7 @@ class RuleSet:
             found: list[Hit] = []
             if same and starts and i in self._anchored:
                 end = -1
-                for pos in sorted(set(starts)):
+                for pos in starts:  # unique and ascending (see _rules_for_word)
                     if pos < end:
                         continue
                     m = rule.pattern.match(text, pos)
@@ -206,6 +254,46 @@ class RuleSet:
             if found and (rule.unless is None or rule.unless.search(text) is None):
                 hits.extend(found)
         return hits
+
+
+class RuleScan:
+    """The candidates of several rule sets from one scan of a text (the classifier tries five
+    sets on every text; their starting words are found in one pass instead of five)."""
+
+    def __init__(self, sets: Iterable[RuleSet]) -> None:
+        self.sets = tuple(sets)
+        self._scan = _word_scan(frozenset().union(*(s._keys for s in self.sets)))
+        self._memo: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
+
+    def _for_word(self, w: str) -> tuple[tuple[int, tuple[int, ...]], ...]:
+        out = []
+        for k, s in enumerate(self.sets):
+            rules = s._memo.get(w)
+            if rules is None:
+                rules = s._rules_for_word(w)
+            if rules:
+                out.append((k, rules))
+        per = tuple(out)
+        if len(self._memo) < 500_000:
+            self._memo[w] = per
+        return per
+
+    def candidates(self, low: str) -> list[dict[int, list[int]]]:
+        """Per set, what ``RuleSet.candidates(low)`` returns."""
+        found: list[dict[int, list[int]]] = [{} for _ in self.sets]
+        if self._scan is not None:
+            memo = self._memo
+            for m in self._scan.finditer(low):
+                w = m.group()
+                per = memo.get(w)
+                if per is None:
+                    per = self._for_word(w)
+                start = m.start()
+                for k, rules in per:
+                    f = found[k]
+                    for i in rules:
+                        f.setdefault(i, []).append(start)
+        return [s._finish(f, low) for s, f in zip(self.sets, found, strict=True)]
 
 
 # What may precede the lead verb without being it: "That the Government ...", "In order to

@@ -6,16 +6,41 @@ human labels of the sources and the researchers' overrides, never over them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from uprlens.classify.codebook import default_jobs
 from uprlens.errors import ClassifyError
 from uprlens.store import Store
 
-__all__ = ["LabelReport", "label_store"]
+__all__ = ["LabelReport", "default_jobs", "label_blocks", "label_store"]
 
-_CHUNK = 4000
+_CHUNK = 4000  # rows per store transaction
+# Rows classified per call. Workers are forked once per block, and each fork costs both
+# processes copy-on-write faults over the loaded models: a whole UPR Info run (41,066) is one.
+_BLOCK = 50_000
+
+
+def label_blocks(
+    clf: Any,
+    texts: Sequence[str],
+    *,
+    n_jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[int, list[Any]]]:
+    """Classify ``texts`` in blocks over ``n_jobs`` processes (default: ``default_jobs()``),
+    yielding (offset of the block, its results: Classification or ClassifyError per text)."""
+    jobs = default_jobs() if n_jobs is None else n_jobs
+    total = len(texts)
+    for start in range(0, total, _BLOCK):
+        block = texts[start : start + _BLOCK]
+
+        def tick(done: int, base: int = start) -> None:
+            if progress is not None:
+                progress(min(base + done, total), total)
+
+        yield start, clf.classify_many(block, on_error="return", progress=tick, n_jobs=jobs)
 
 
 @dataclass
@@ -42,9 +67,11 @@ def label_store(
     cycle: int | None = None,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    n_jobs: int | None = None,
 ) -> LabelReport:
     """Classify every recommendation (and pledge) in ``store`` not yet labelled by this
-    classifier version (all of them with ``force``). Each chunk is one transaction."""
+    classifier version (all of them with ``force``), over ``n_jobs`` processes (default:
+    ``default_jobs()``). Each chunk of 4,000 is one transaction."""
     from uprlens.classify import CLASSIFIER_VERSION, Classifier
 
     clf = classifier or Classifier.load()
@@ -63,18 +90,16 @@ def label_store(
     rows = [r for r in store.iter_recommendations(sur=sur, cycle=cycle)]
     todo = [r for r in rows if r["pk"] not in done_pks]
     report.skipped = len(rows) - len(todo)
-    total = len(todo)
-    for start in range(0, total, _CHUNK):
-        chunk = todo[start : start + _CHUNK]
-        results = clf.classify_many([r["text"] for r in chunk], on_error="return")
-        ok = []
-        for row, res in zip(chunk, results, strict=True):
-            if isinstance(res, ClassifyError | Exception):
-                report.failed.append(f"{row['id']} ({row['file']}): {res}")
-            else:
-                ok.append((row["pk"], res))
-        store.save_machine_labels(ok, classifier_version=CLASSIFIER_VERSION)
-        report.labelled += len(ok)
-        if progress is not None:
-            progress(min(start + _CHUNK, total), total)
+    texts = [r["text"] for r in todo]
+    for offset, results in label_blocks(clf, texts, n_jobs=n_jobs, progress=progress):
+        for start in range(0, len(results), _CHUNK):
+            chunk = todo[offset + start : offset + start + _CHUNK]
+            ok = []
+            for row, res in zip(chunk, results[start : start + _CHUNK], strict=True):
+                if isinstance(res, ClassifyError | Exception):
+                    report.failed.append(f"{row['id']} ({row['file']}): {res}")
+                else:
+                    ok.append((row["pk"], res))
+            store.save_machine_labels(ok, classifier_version=CLASSIFIER_VERSION)
+            report.labelled += len(ok)
     return report
