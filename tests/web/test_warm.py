@@ -71,7 +71,13 @@ def test_kept_rows_are_the_rows_sql_gives(web_db: Path) -> None:
     warm(store, state.cache)
     fresh = Store(web_db)
     try:
-        for combo in [{}, *COMBINATIONS, {"all_sources": True}, {"sort": "states"}]:
+        searches = [
+            {"q": "death"},  # keys from the index, ordered by the kept table order
+            {"q": "death", "all_sources": True},
+            {"q": "death", "sort": "relevance"},  # ranked: SQL
+            {"q": "tortur*", "order": "desc"},
+        ]
+        for combo in [{}, *COMBINATIONS, *searches, {"all_sources": True}, {"sort": "states"}]:
             for page in (1, 2):
                 f = RecFilter(**combo, page=page, per_page=2)  # type: ignore[arg-type]
                 got = asyncio.run(list_data_async(store, f, state, html=True))

@@ -272,6 +272,17 @@ def matching_pks(store: Store, f: RecFilter) -> list[int]:
     return [int(r[0]) for r in _user_query(f, sql, store, params)]
 
 
+def search_keys(store: Store, q: str) -> list[int]:
+    """The keys of every record the full-text search ``q`` matches, unordered and unfiltered:
+    what the search adds to ``matching_pks``'s WHERE, for a caller that sorts and filters the
+    keys itself (the FTS rowid is the recommendation's key)."""
+    fts = _fts_query(q)
+    if not fts:
+        raise StoreError(f"nothing to search for in {q!r}: give at least one word")
+    sql = "SELECT rowid FROM recommendations_fts WHERE recommendations_fts MATCH ?"
+    return [int(r[0]) for r in _user_query(RecFilter(q=q), sql, store, [fts])]
+
+
 def keys_by_state(store: Store, *, all_sources: bool = False) -> dict[str, list[int]]:
     """For every recommending state, the keys ``matching_pks(store, RecFilter(state=...))``
     finds (unordered, each once), all in one pass over the table: one query per state costs

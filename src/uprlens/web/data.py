@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import gc
 import inspect
@@ -26,6 +27,7 @@ from uprlens.store.browse import (
     matching_pks,
     review_breakdown,
     rows_by_pk,
+    search_keys,
     similar,
     state_profile,
 )
@@ -119,7 +121,9 @@ _SET_FIELDS = (
 
 
 def _by_sets(f: RecFilter) -> bool:
-    return not (f.q or f.sur)
+    # A search in the table's own order is one more set (the FTS index's keys, a few ms);
+    # ranked by relevance it needs bm25 over every match, which SQL does.
+    return not f.sur and not (f.q and f.sort == "relevance")
 
 
 def _whole(f: RecFilter) -> RecFilter:
@@ -135,6 +139,8 @@ def _matches(store: Store, f: RecFilter, cache: DataCache) -> list[int]:
     whole = _whole(f)
     full = cache.get_or_compute(store, _result_key(whole), lambda: matching_pks(store, whole))
     parts = [(name, getattr(f, name)) for name in _SET_FIELDS if getattr(f, name) is not None]
+    if f.q:
+        parts.append(("q", f.q))
     if not parts:
         return full
     order: np.ndarray[Any, Any] = cache.get_or_compute(
@@ -144,6 +150,8 @@ def _matches(store: Store, f: RecFilter, cache: DataCache) -> list[int]:
     keep = np.ones(top, dtype=bool)
     for name, value in parts:
         keys = _keys(store, cache, name, value, f.all_sources)
+        if name == "q":  # the index also holds records outside the table (other sources)
+            keys = keys[keys < top]
         member = np.zeros(top, dtype=bool)
         if len(keys):
             if int(keys.max()) >= top:
@@ -158,6 +166,10 @@ def _matches(store: Store, f: RecFilter, cache: DataCache) -> list[int]:
 def _keys(
     store: Store, cache: DataCache, name: str, value: Any, all_sources: bool
 ) -> np.ndarray[Any, Any]:
+    if name == "q":  # the same keys whatever the sources: the whole order filters them
+        return cache.get_or_compute(  # type: ignore[no-any-return]
+            store, ("keys", "q", value), lambda: np.asarray(search_keys(store, value), np.int64)
+        )
     one = RecFilter(all_sources=all_sources, **{name: value})
     return cache.get_or_compute(  # type: ignore[no-any-return]
         store,
@@ -170,12 +182,15 @@ def _cheap(store: Store, f: RecFilter, cache: DataCache) -> bool:
     """Whether computing ``f``'s matches takes no more than a millisecond or two of SQLite: the
     SuR's index narrows to a few hundred rows, as does a recommending state's; kept sets only
     need combining. A new large set (a group, a category) or a search may take tens of ms."""
-    if f.q:
-        return False
+    if f.q and not _by_sets(f):
+        return False  # ranked by bm25 over every match: tens of ms
     if f.sur:
         return True
     if cache.peek(store, _result_key(_whole(f))) is None:
         return False
+    # A search's keys are one pass of the FTS index, 1-6 ms on 40k records: cheaper on the
+    # loop than on a compute thread, which waits for the GIL at every row (measured: a 6 ms
+    # search took 50-100 ms there under 16 concurrent clients).
     return all(
         name == "state"
         or cache.peek(store, ("keys", name, getattr(f, name), f.all_sources)) is not None
@@ -273,6 +288,9 @@ def warm(store: Store, cache: DataCache, *, rows: bool = True) -> dict[str, int]
     try:
         return _warm(store, cache, rows)
     finally:
+        # What was just kept lives as long as the worker: out of the collector's sight, or
+        # every full collection walks it all (a 100 ms pause in some unlucky request).
+        gc.freeze()
         if was_on:
             gc.enable()
 
@@ -305,6 +323,10 @@ def _warm(store: Store, cache: DataCache, rows: bool) -> dict[str, int]:
             lambda pks=pks: np.asarray(pks, dtype=np.int64),  # type: ignore[misc]
         )
         n_keys += 1
+    # The full-text index's first query in a process pays for reading its structure: 80-100 ms
+    # measured on a worker's first search. Any common word pays it here instead.
+    with contextlib.suppress(UprlensError):
+        search_keys(store, "rights")
     n_rows = 0
     if rows:
         for i in range(0, len(full), 500):
