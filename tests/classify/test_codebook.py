@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from uprlens.classify import CLASSIFIER_VERSION, Classification, classify
+from uprlens.classify import Classification, classify
 from uprlens.classify.codebook import ROW_COLUMNS, split_parts, strongest_part
 from uprlens.classify.lexicon import FLAGS
 from uprlens.errors import ClassifyError
@@ -48,7 +48,8 @@ def test_model_labels_cite_ngrams(clf):
     c = clf.classify("Adopt a comprehensive law to combat domestic violence")
     cat = c.labels["action_category"]
     assert cat.value == "5"
-    assert cat.decided_by == f"model:category@{CLASSIFIER_VERSION}"
+    # The model names its own version (the one it was trained as), not the classifier's.
+    assert cat.decided_by == f"model:category@{clf.category.version}"
     assert any(e.source == "model" for e in cat.evidence)
 
 

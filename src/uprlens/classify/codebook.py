@@ -50,8 +50,19 @@ __all__ = [
     "strongest_part",
 ]
 
-CLASSIFIER_VERSION = "0.2.0"
+CLASSIFIER_VERSION = "0.3.0"
 VERDICTS = ("specific", "general", "vague", "endorsing")
+# A clause opening: the text's start or a ";", ":" or "." before it, optionally a verb that
+# grants what follows ("Grant unfettered access ...").
+_CLAUSE_OPENING = re.compile(
+    r"(?:^|[;:.])\W*(?:(?:grant|allow|facilitate|provide|give|permit)\w*\W+(?:\w+\W+){0,2})?$"
+)
+
+
+def _opens_clause(low: str, start: int) -> bool:
+    return bool(_CLAUSE_OPENING.search(low[max(0, start - 40) : start]))
+
+
 # Strength order for choosing a clustered paragraph's strongest part.
 _RANK = {"endorsing": 3, "specific": 2, "general": 1, "vague": 0}
 ROW_COLUMNS = (
@@ -576,9 +587,14 @@ class Classifier:
             p.verdict, p.verdict_by = "endorsing", endorse[0].rule.id
             p.verdict_evidence = tuple(h.evidence() for h in endorse)
             return
-        specific = (
-            self.specific.match(text, low, candidates=c_specific) if p.category == "5" else []
-        )
+        specific = self.specific.match(text, low, candidates=c_specific)
+        if p.category != "5":
+            # Category 4 vetoes a specific act nested under a softener ("take steps towards the
+            # ratification of ...", "expedite efforts to ratify"), not one asked for directly:
+            # an act that opens its clause ("Close all re-education centres ...", "Facilitate
+            # full access to Xinjiang for special procedures") is the act asked for.
+            ok = p.category == "4"
+            specific = [h for h in specific if ok and _opens_clause(low, h.start)]
         if specific:
             p.verdict, p.verdict_by = "specific", specific[0].rule.id
             p.verdict_evidence = tuple(h.evidence() for h in specific)
