@@ -373,23 +373,30 @@ def export(
 def explain(
     text: Annotated[str, typer.Argument(help="A recommendation's text, or a stored id.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    sur: Annotated[
+        str | None,
+        typer.Option(help="State under Review it is addressed to (some frames depend on it)."),
+    ] = None,
 ) -> None:
     """Label one recommendation by the codebook and show the words that decided each label.
 
     Example: uprlens explain "Continue to protect the rights of vulnerable groups"
     """
-    from uprlens.classify import classify
+    from uprlens.classify.codebook import default_classifier
     from uprlens.classify.explain import explain_terminal
     from uprlens.ids import parse_id
+    from uprlens.lexicons.states import registry
 
     try:
         parse_id(text)
         rec = _run(lambda: _store(readonly=True).recommendation(text))
         text = rec["text"]
+        sur = sur or rec["sur"]
         console.print(f"[bold]{rec['id']}[/]", highlight=False)
     except ValueError:
         pass
-    c = _run(lambda: classify(text))
+    sur_iso = _run(lambda: registry().resolve(sur)) if sur else None
+    c = _run(lambda: default_classifier().classify(text, sur=sur_iso))
     if as_json:
         console.print_json(json.dumps(c.to_dict(), ensure_ascii=False))
         return
@@ -407,7 +414,13 @@ def classify_cmd(
     all_: Annotated[
         bool, typer.Option("--all", help="Label every recommendation in the store.")
     ] = False,
-    sur: Annotated[str | None, typer.Option(help="With --all: only this SuR.")] = None,
+    sur: Annotated[
+        str | None,
+        typer.Option(help="With --all: only this SuR. With --input: the SuR of every row."),
+    ] = None,
+    sur_column: Annotated[
+        str | None, typer.Option(help="With --input: column naming each row's SuR.")
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="With --all: relabel what this version labelled.")
     ] = False,
@@ -447,6 +460,7 @@ def classify_cmd(
     if not text_column or output is None:
         _fail(UprlensError("--input needs --text-column COL and --output OUT.csv"))
     from uprlens.classify.csvio import classify_csv
+    from uprlens.lexicons.states import registry
 
     assert input_ is not None and text_column is not None and output is not None
     with _progress() as progress:
@@ -454,6 +468,7 @@ def classify_cmd(
         summary = _run(
             lambda: classify_csv(
                 input_, output, text_column, id_column,
+                sur=registry().resolve(sur) if sur else None, sur_column=sur_column,
                 progress=lambda d, t: progress.update(task, completed=d, total=t),
             )
         )

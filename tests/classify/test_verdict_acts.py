@@ -71,3 +71,48 @@ def test_a_review_of_security_legislation_names_its_subject(clf: Classifier) -> 
         "with international human rights law and standards (Austria);"
     )
     assert clf.classify(text).labels["verdict"].value == "general"
+
+
+CT = "Continue to implement the Counter-Terrorism Law and protect people from terrorist threats"
+
+
+def test_a_frame_endorsing_for_one_sur_applies_to_that_sur_only(clf: Classifier) -> None:
+    # UN experts found China's counter-terrorism framework itself violates rights (CERD 2018,
+    # OHCHR 2022): asking China to continue it endorses it; asking Norway does not.
+    v = clf.classify(CT, sur="CHN").labels["verdict"]
+    assert v.value == "endorsing" and v.decided_by == "endorse.chn_counter_terrorism"
+    assert v.evidence[0].text.startswith("Continue to implement the Counter-Terrorism")
+    assert clf.classify(CT, sur="NOR").labels["verdict"].value != "endorsing"
+    assert clf.classify(CT).labels["verdict"].value != "endorsing"
+    qualified = "Review its counter-terrorism legislation to bring it into line with international law"
+    assert clf.classify(qualified, sur="CHN").labels["verdict"].value != "endorsing"
+
+
+def test_classify_many_needs_one_sur_per_text(clf: Classifier) -> None:
+    from uprlens.errors import ClassifyError
+
+    with pytest.raises(ClassifyError, match="States under Review"):
+        clf.classify_many([CT, CT], surs=["CHN"])
+
+
+def test_csv_sur_column(tmp_path, clf: Classifier) -> None:
+    import csv
+
+    from uprlens.classify.csvio import classify_csv
+
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text(f'text,sur\n"{CT}",China\n"{CT}",Norway\n', encoding="utf-8")
+    classify_csv(src, dst, "text", sur_column="sur", classifier=clf, n_jobs=1)
+    rows = list(csv.DictReader(dst.open(encoding="utf-8")))
+    assert [r["verdict"] for r in rows][0] == "endorsing"
+    assert rows[1]["verdict"] != "endorsing"
+
+
+def test_a_sur_rule_must_name_iso3_codes(tmp_path) -> None:
+    from uprlens.classify.lexicon import load_rules
+    from uprlens.errors import LexiconError
+
+    p = tmp_path / "endorsing_by_sur.jsonl"
+    p.write_text('{"id": "endorse.x", "label": "endorsing", "pattern": "x", "sur": ["China"]}\n')
+    with pytest.raises(LexiconError, match="ISO3"):
+        load_rules(p)

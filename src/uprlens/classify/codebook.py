@@ -325,6 +325,7 @@ class Classifier:
                 m.set_feature_names(category._names())
         self.lead = LeadVerbFinder(lexicons.lead_verbs)
         self.endorsing = RuleSet(lexicons.endorsing)
+        self.sur_rules = lexicons.endorsing_by_sur
         self.flags = RuleSet(lexicons.flags)
         self.specific = RuleSet(lexicons.specific)
         self.subjects = RuleSet(lexicons.subjects)
@@ -347,8 +348,9 @@ class Classifier:
 
     # -- public
 
-    def classify(self, text: str) -> Classification:
-        return self.classify_many([text], on_error="raise")[0]  # type: ignore[return-value]
+    def classify(self, text: str, *, sur: str | None = None) -> Classification:
+        out = self.classify_many([text], on_error="raise", surs=[sur] if sur else None)
+        return out[0]  # type: ignore[return-value]
 
     def classify_many(
         self,
@@ -357,6 +359,7 @@ class Classifier:
         on_error: str = "raise",
         progress: Callable[[int], None] | None = None,
         n_jobs: int = 1,
+        surs: Sequence[str | None] | None = None,
     ) -> list[Classification | ClassifyError]:
         """Classify many texts at once (vectorised models).
 
@@ -366,9 +369,48 @@ class Classifier:
         ``n_jobs - 1`` forked workers (POSIX only; the workers share the loaded models
         copy-on-write and send their results back as plain tuples). The results are the
         same, label for label, span for span, score for score (``tests/classify/test_bulk.py``).
+        ``surs``: the State under Review (ISO3) of each text, where known: the frames of
+        ``endorsing_by_sur.jsonl`` apply to the texts addressed to the states they name.
         """
+        if surs is not None and len(surs) != len(texts):
+            raise ClassifyError(f"{len(texts)} texts but {len(surs)} States under Review")
         with _gc_paused():
-            return self._classify_many(texts, on_error, progress, n_jobs)
+            out = self._classify_many(texts, on_error, progress, n_jobs)
+        if surs is not None and self.sur_rules:
+            out = [
+                self._with_sur(r, sur) if sur and isinstance(r, Classification) else r
+                for r, sur in zip(out, surs, strict=True)
+            ]
+        return out
+
+    def _with_sur(self, c: Classification, sur: str) -> Classification:
+        """Endorsing wins over every other verdict (CODEBOOK), so a frame that is endorsing
+        only for this SuR can be applied after the SuR-blind labelling."""
+        if c.labels["verdict"].value == "endorsing":
+            return c
+        sur = sur.upper()
+        low = c.text.lower()
+        for rule in self.sur_rules:
+            if sur not in rule.surs:
+                continue
+            m = rule.pattern.search(c.text)
+            if m is None or (rule.requires is not None and not rule.requires.search(low)):
+                continue
+            if rule.unless is not None and rule.unless.search(low):
+                continue
+            ev = new_evidence(m.start(), m.end(), m.group(0), rule.id, "rule")
+            labels = dict(c.labels)
+            labels["verdict"] = new_label("verdict", "endorsing", (ev,), rule.id, 1.0)
+            return Classification(
+                text=c.text,
+                labels=labels,
+                themes=list(c.themes),
+                affected_persons=list(c.affected_persons),
+                issues=list(c.issues),
+                warnings=list(c.warnings),
+                version=c.version,
+            )
+        return c
 
     def _classify_many(
         self,

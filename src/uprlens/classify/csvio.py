@@ -15,6 +15,7 @@ from uprlens.classify.codebook import (
     default_jobs,
 )
 from uprlens.errors import ClassifyError, SourceNotFound, UnreadableDocument, WrongColumns
+from uprlens.lexicons.states import registry
 from uprlens.types import Recommendation
 
 __all__ = [
@@ -109,6 +110,8 @@ def classify_csv(
     progress: Callable[[int, int], None] | None = None,
     classifier: Classifier | None = None,
     n_jobs: int | None = None,
+    sur: str | None = None,
+    sur_column: str | None = None,
 ) -> BatchSummary:
     """Label each row of ``input`` and write ``output`` with the codebook columns added.
 
@@ -121,12 +124,17 @@ def classify_csv(
     beside it, so the two can be compared; if that name is taken too, WrongColumns is raised
     before anything is written.
 
+    ``sur`` (every row) or ``sur_column`` (per row; a state's name or ISO3 code): the State
+    under Review the recommendations are addressed to, for the endorsing frames that hold
+    for some states only (``lexicons/endorsing_by_sur.jsonl``).
+
     A file of ``PARALLEL_ROWS`` rows or more is classified over ``n_jobs`` processes
     (default: ``default_jobs()``, every core up to 4).
     """
     src, dst = Path(input), Path(output)
     header, rows = _read(src)
-    for col, opt in ((text_column, "--text-column"), (id_column, "--id-column")):
+    cols = ((text_column, "--text-column"), (id_column, "--id-column"), (sur_column, "--sur-column"))
+    for col, opt in cols:
         if col is not None and col not in header:
             raise WrongColumns(
                 f'missing column "{col}" (found: {", ".join(header)}); pass the right name '
@@ -154,6 +162,7 @@ def classify_csv(
             try:
                 results = clf.classify_many(
                     [r.get(text_column) for r in chunk],
+                    surs=[_sur_of(r, sur, sur_column) for r in chunk],
                     on_error="return",
                     n_jobs=jobs if step > BATCH else 1,
                     progress=tick if step > BATCH else None,
@@ -187,6 +196,13 @@ def classify_csv(
     return summary
 
 
+def _sur_of(row: dict[str, str], sur: str | None, sur_column: str | None) -> str | None:
+    if sur_column is None:
+        return sur
+    # Unresolvable names get no SuR-specific frame, the same as a file without the column.
+    return registry().lookup(row.get(sur_column) or "")
+
+
 def classify_records(
     records: Iterable[Recommendation],
     classifier: Classifier | None = None,
@@ -199,7 +215,9 @@ def classify_records(
     batch: list[Recommendation] = []
 
     def flush() -> Iterator[tuple[str, Classification | ClassifyError]]:
-        results = clf.classify_many([r.text for r in batch], on_error="return")
+        results = clf.classify_many(
+            [r.text for r in batch], on_error="return", surs=[r.review.sur for r in batch]
+        )
         for rec, res in zip(batch, results, strict=True):
             if isinstance(res, ClassifyError):
                 res = ClassifyError(f"{rec.id} ({rec.provenance.describe()}): {res}")

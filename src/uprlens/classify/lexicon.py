@@ -6,6 +6,10 @@ Files (in ``uprlens/lexicons/``):
     ``verb,category,certain,note``: a lead verb (or phrase) and the action category it
     signals; ``certain=1`` lets the verb override the model (only where it is never wrong in
     the codebook's terms, e.g. "consider" is always 3).
+``endorsing_by_sur.jsonl``
+    endorsing frames that depend on the State under Review (key ``sur``: ISO3 codes), where UN
+    experts found the policy itself violates rights for that state (each note cites them); used
+    only when the caller says which SuR a recommendation is addressed to.
 ``endorsing.jsonl``, ``flags.jsonl``, ``specific.jsonl``, ``subjects.jsonl``, ``groups.jsonl``
     one rule per line: ``{"id", "label", "pattern", "requires"?, "unless"?, "value"?, "note"}``.
     ``pattern`` is a case-insensitive regular expression whose match is the evidence span;
@@ -54,6 +58,7 @@ CRITICAL_FRAME = "critical_frame"
 
 ALLOWED_LABELS: dict[str, frozenset[str]] = {
     "endorsing.jsonl": frozenset({"endorsing", CRITICAL_FRAME}),
+    "endorsing_by_sur.jsonl": frozenset({"endorsing"}),
     "flags.jsonl": frozenset(FLAGS),
     "specific.jsonl": frozenset({"specific_act"}),
     "subjects.jsonl": frozenset({"named_subject"}),
@@ -73,6 +78,8 @@ class Rule:
     value: str = ""
     note: str = ""
     source: str = ""  # file:line, for messages
+    # Only for these States under Review (ISO3); empty: any. See ``endorsing_by_sur.jsonl``.
+    surs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,7 @@ class Lexicons:
     specific: tuple[Rule, ...]
     subjects: tuple[Rule, ...]
     groups: tuple[Rule, ...]
+    endorsing_by_sur: tuple[Rule, ...] = ()
 
 
 def _compile(expr: object, field: str, where: str, problems: list[str]) -> re.Pattern[str] | None:
@@ -126,7 +134,9 @@ def load_rules(path: Path, allowed: frozenset[str] | None = None) -> tuple[Rule,
         if not isinstance(obj, dict):
             problems.append(f"{where}: expected a JSON object, got {type(obj).__name__}")
             continue
-        unknown = set(obj) - {"id", "label", "pattern", "requires", "unless", "value", "note"}
+        unknown = set(obj) - {
+            "id", "label", "pattern", "requires", "unless", "value", "note", "sur"
+        }
         if unknown:
             problems.append(f"{where}: unknown keys {sorted(unknown)}")
         rid = obj.get("id")
@@ -146,6 +156,12 @@ def load_rules(path: Path, allowed: frozenset[str] | None = None) -> tuple[Rule,
             requires = _compile(obj["requires"], "requires", where, problems)
         if "unless" in obj:
             unless = _compile(obj["unless"], "unless", where, problems)
+        surs = obj.get("sur", [])
+        if not isinstance(surs, list) or not all(
+            isinstance(x, str) and re.fullmatch(r"[A-Z]{3}", x) for x in surs
+        ):
+            problems.append(f"{where}: 'sur' must be a list of ISO3 codes like [\"CHN\"]")
+            surs = []
         if pattern is not None and pattern.search("") is not None:
             problems.append(f"{where}: pattern matches the empty string: {obj['pattern']!r}")
         if rid and pattern is not None and isinstance(label, str):
@@ -159,6 +175,7 @@ def load_rules(path: Path, allowed: frozenset[str] | None = None) -> tuple[Rule,
                     value=str(obj.get("value", "")),
                     note=str(obj.get("note", "")),
                     source=where,
+                    surs=frozenset(surs),
                 )
             )
     if problems:
@@ -239,6 +256,12 @@ def load_lexicons(directory: Path | None = None) -> Lexicons:
         specific=load_rules(d / "specific.jsonl"),
         subjects=load_rules(d / "subjects.jsonl"),
         groups=load_rules(d / "groups.jsonl"),
+        # Optional: a lexicon folder of one's own need not have SuR-specific frames.
+        endorsing_by_sur=(
+            load_rules(d / "endorsing_by_sur.jsonl")
+            if (d / "endorsing_by_sur.jsonl").is_file()
+            else ()
+        ),
     )
 
 

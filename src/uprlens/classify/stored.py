@@ -28,6 +28,7 @@ def label_blocks(
     *,
     n_jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    surs: Sequence[str | None] | None = None,
 ) -> Iterator[tuple[int, list[Any]]]:
     """Classify ``texts`` in blocks over ``n_jobs`` processes (default: ``default_jobs()``),
     yielding (offset of the block, its results: Classification or ClassifyError per text)."""
@@ -40,7 +41,10 @@ def label_blocks(
             if progress is not None:
                 progress(min(base + done, total), total)
 
-        yield start, clf.classify_many(block, on_error="return", progress=tick, n_jobs=jobs)
+        block_surs = surs[start : start + _BLOCK] if surs is not None else None
+        yield start, clf.classify_many(
+            block, on_error="return", progress=tick, n_jobs=jobs, surs=block_surs
+        )
 
 
 @dataclass
@@ -91,7 +95,9 @@ def label_store(
     todo = [r for r in rows if r["pk"] not in done_pks]
     report.skipped = len(rows) - len(todo)
     texts = [r["text"] for r in todo]
-    for offset, results in label_blocks(clf, texts, n_jobs=n_jobs, progress=progress):
+    surs = [r["sur"] for r in todo]
+    blocks = label_blocks(clf, texts, n_jobs=n_jobs, progress=progress, surs=surs)
+    for offset, results in blocks:
         for start in range(0, len(results), _CHUNK):
             chunk = todo[offset + start : offset + start + _CHUNK]
             ok = []

@@ -181,7 +181,7 @@ def check(
     sur_iso = reg.resolve(sur)
     rs_iso = reg.resolve(from_state) if from_state else None
     clf = classifier or _default_classifier()
-    c = clf.classify(text)
+    c = clf.classify(text, sur=sur_iso)
     d = c.to_dict()
     notes: list[str] = []
     sur_name = reg.name(sur_iso)
