@@ -629,7 +629,8 @@ class Classifier:
             p.verdict, p.verdict_by = "endorsing", endorse[0].rule.id
             p.verdict_evidence = tuple(h.evidence() for h in endorse)
             return
-        specific = self.specific.match(text, low, candidates=c_specific)
+        cat45 = p.category in ("4", "5")
+        specific = self.specific.match(text, low, candidates=c_specific) if cat45 else []
         if p.category != "5":
             # Category 4 vetoes a specific act nested under a softener ("take steps towards the
             # ratification of ...", "expedite efforts to ratify"), not one asked for directly:
