@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -161,10 +162,12 @@ def parse_feature(
     return want, view == "stem"
 
 
+@cache
 def ngram_regex(parsed: tuple[tuple[str, ...], bool]) -> re.Pattern[str]:
     """Where the words occur as consecutive alphanumeric runs of a lower-cased text (a stem
     as the start of a run); the match is the evidence span, from the first word's start to
-    the last word's end."""
+    the last word's end. Kept per word sequence: the views and the three models name the
+    same words in many columns, and compiling is most of what finding evidence costs."""
     want, stem = parsed
     tail = "[a-z0-9]*" if stem else ""
     words = [re.escape(w) + tail for w in want]
