@@ -63,9 +63,12 @@ def main() -> None:
             t = time.perf_counter()
             ground(store, d, "CHN", limit=5)
             times.append(time.perf_counter() - t)
-        times.sort()
-        print(f"catalogue search over {len(padded)} entries: median "
-              f"{times[len(times) // 2] * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms")
+        # The first search embeds the padded entries its FTS step finds that no earlier search
+        # embedded (`uprlens classify --all` caches every catalogue vector beforehand).
+        first, rest = times[0], sorted(times[1:])
+        print(f"catalogue search over {len(padded)} entries: first {first * 1000:.1f} ms "
+              f"(embeds entries never seen); the next {len(rest)}: median "
+              f"{rest[len(rest) // 2] * 1000:.1f} ms, max {rest[-1] * 1000:.1f} ms")
         store.close()
 
 
