@@ -40,6 +40,13 @@ def clf() -> Classifier:
          "concerns in Xinjiang;", "specific.implement_named"),
         ("Immediately implement all recommendations on Xinjiang of the 2022 OHCHR assessment "
          "report and the CERD, CESCR and CEDAW reviews.", "specific.implement_named"),
+        # Slovenia 2019 (a very different record): acts on named treaties and the Constitution.
+        ("Ratify and implement the International Labour Organization’s 2014 Protocol to the "
+         "Forced Labour Convention, 1930 (No. 29) (United Kingdom);", "specific.ratify_named"),
+        ("Recognize the competence of the Committee on Enforced Disappearances to receive and "
+         "consider communications (France);", "specific.recognise_competence"),
+        ("Recognize Slovenian sign language in the Slovenian Constitution (Austria);",
+         "specific.constitution"),
     ],
 )
 def test_acts_asked_for_directly_are_specific(clf: Classifier, text: str, rule: str) -> None:
@@ -59,6 +66,7 @@ def test_acts_asked_for_directly_are_specific(clf: Classifier, text: str, rule: 
         "Ensure that proper investigations are conducted in all cases of attacks on "
         "journalists (Poland);",
         "Continue to implement the recommendations accepted during the review",
+        "Protect the freedom of assembly, enshrined in the Constitution (Norway);",
     ],
 )
 def test_acts_under_a_softener_are_not_specific(clf: Classifier, text: str) -> None:
