@@ -12,22 +12,11 @@ from pathlib import Path
 
 import pytest
 
+# The same cover page and first page as the second-pass tests: a cycle-1 report of "Chile".
+from tests.ingest.test_report_second_pass import COVER, FIRST
 from uprlens.errors import BadRecord
 from uprlens.ingest.report import parse_report_text, to_batch
 
-COVER = """GE.09-19030 (E) 090114
-Human Rights Council
-Universal Periodic Review
-Report of the Working Group on the Universal Periodic Review*
-Freedonia
-United Nations A/HRC/10/99
-"""
-FIRST = """A/HRC/10/99
-GE.09-19030 3
-1. The Working Group on the Universal Periodic Review, established in accordance with
-Human Rights Council resolution 5/1, held its third session from 1 to 12 December 2008.
-The review of Chile was held at the 5th meeting on 2 December 2008.
-"""
 DIALOGUE = """A/HRC/10/99
 5
 2. Belgium recommended (a) that Chile withdraw the draft provision on homosexual relations.

@@ -24,7 +24,7 @@ import queue
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -401,15 +401,7 @@ class Classifier:
             ev = new_evidence(m.start(), m.end(), m.group(0), rule.id, "rule")
             labels = dict(c.labels)
             labels["verdict"] = new_label("verdict", "endorsing", (ev,), rule.id, 1.0)
-            return Classification(
-                text=c.text,
-                labels=labels,
-                themes=list(c.themes),
-                affected_persons=list(c.affected_persons),
-                issues=list(c.issues),
-                warnings=list(c.warnings),
-                version=c.version,
-            )
+            return replace(c, labels=labels)  # ``c`` itself is dropped: its lists can be shared
         return c
 
     def _classify_many(
