@@ -235,7 +235,8 @@ def _quiet_scores(truth: list[list[str]], pred: list[list[str]]) -> tuple[float,
 def evaluate_codebook(clf: Classifier, data: Path) -> None:
     path = data / "labels" / "china2013_codebook.csv"
     lab = pd.read_csv(path)
-    res = clf.classify_many(lab.recommendation.tolist())
+    # As `classify --all` labels them: addressed to China (its SuR-specific frames apply).
+    res = clf.classify_many(lab.recommendation.tolist(), surs=["CHN"] * len(lab))
     print(
         "\nVerdict and flags on China 2013 coded by the codebook "
         f"(n={len(lab)}): DEVELOPMENT numbers (lexicons written with this set in view)"
