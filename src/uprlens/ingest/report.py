@@ -144,7 +144,8 @@ def _clean_page(text: str) -> list[str]:
         if marker.startswith("*"):
             cited = ("*" * len(marker)) in above
         else:
-            cited = re.search(rf"[A-Za-z\)\].,;:]{re.escape(marker)}(?!\d)", above) is not None
+            # Some reports print the marker after a space: "(Chile, 1 China, 2 Mexico 3)".
+            cited = re.search(rf"[A-Za-z\)\].,;:] ?{re.escape(marker)}(?!\d)", above) is not None
         below = lines[i + 1 :]
         if cited and not any(re.match(r"^\d{1,3}\s*\.", ln) for ln in below):
             cut = i
@@ -228,6 +229,9 @@ _FORMER_NAMES = {
 
 def _strip_marker(name: str) -> str:
     name = re.sub(r"[\s\d*]+$", "", name.strip())  # footnote marker after the name
+    # ... or before it, when the marker of the previous name follows its comma:
+    # "(Chile, 1 China, 2 Mexico 3)".
+    name = re.sub(r"^[\d*]{1,3}\s+(?=[A-Z])", "", name)
     name = name.replace("‟", "'").replace("\u00ad", "")
     name = re.sub(r"(\w)\(", r"\1 (", name)  # "Venezuela(Bolivarian Republic of)"
     return _squash(name).strip(" .;,:")
@@ -443,6 +447,10 @@ def split_parts(text: str, *, names: _Names, path: str, page: int, paragraph: st
             tails.append("")
         chains[-1].append((raw, states))
         cursor = e
+        # A footnote marker printed after the parenthesis is not the next wording's first
+        # word: "(Italy) 4 ratifying the Convention".
+        if m := re.match(r"\s*\d{1,2}(?=\s+[a-z])", text[e:]):
+            cursor = e + m.end()
         if re.match(r"\s*(\d{1,2}\s*)?[;.]", text[e:]):
             chains.append([])
             tails.append("")
@@ -452,6 +460,17 @@ def split_parts(text: str, *, names: _Names, path: str, page: int, paragraph: st
     if not re.match(r"\s*(\d{1,2}\s*)?[;.]", text[cursor:]):
         # Words after the last parenthesis complete the wording(s) before it.
         tails[-1] = _squash(text[cursor:]).strip(" .;,/\t0123456789*")
+    for k in range(1, len(chains)):
+        # "to consider ratifying the CRPD (Brazil) ...; and the ICPPED (Brazil);": a list item
+        # after a ";" continues the verb phrase that began the list before it.
+        first = _squash(chains[k][0][0]).lstrip(_PART_TRIM)
+        if not re.match(r"(?:and|or)\s+(?:the|a|an)\s", first):
+            continue
+        lead = _squash(chains[k - 1][0][0]).strip(_PART_TRIM)
+        m = _DETERMINER.search(lead)
+        if m is not None and not _RECOMMENDS.search(f". {lead}"):
+            item = re.sub(r"^(?:and|or)\s+", "", first)
+            chains[k][0] = (f"{lead[: m.start()]} {item}", chains[k][0][1])
     parts: list[Part] = []
     for chain, tail in zip(chains, tails, strict=True):
         counts = Counter(st for _raw, states in chain for st in dict.fromkeys(states))
@@ -574,7 +593,8 @@ def _complete_short(
 _CONTINUES = re.compile(
     r"^(?:,\s*)?(?:(?:and|or)\s+)?(?:as\s+well\s+as|in|with|within|without|particularly|"
     r"in\s+particular|especially|including|notably|namely|inter\s+alia|such\s+as|on|of|"
-    r"for|through|by|at|under|into|from|the|a|an|as\s+a\s+(?:way|means|step|matter))\s",
+    r"for|through|by|at|under|into|from|the|a|an|as\s+a\s+(?:way|means|step|matter)|"
+    r"as\s+soon\s+as|as\s+early\s+as|at\s+the\s+earliest|without\s+(?:further\s+)?delay)\s",
 )
 # ... of which a list item ("the Optional Protocol to CAT") completes only the verb phrase:
 # "Consider ratifying the OP-CEDAW (Brazil), the OP-CAT (Brazil, Djibouti)".
