@@ -10,12 +10,12 @@ import pytest
 from uprlens.errors import BadRecord, UnknownState, UnsupportedSource
 from uprlens.ids import parse_id
 from uprlens.ingest.report import (
-    cycle_of_session,
     looks_like_report,
     parse_report_text,
     read_report,
     to_batch,
 )
+from uprlens.ingest.tables import cycle_for_session
 from uprlens.lexicons.states import registry
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
@@ -71,7 +71,7 @@ def test_identity_is_read_from_the_text():
     ("session", "cycle"), [(1, 1), (12, 1), (13, 2), (26, 2), (27, 3), (40, 3), (41, 4)]
 )
 def test_cycle_of_session(session, cycle):
-    assert cycle_of_session(session) == cycle
+    assert cycle_for_session(session) == cycle
 
 
 STATE_CASES = [

@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from uprlens.classify.codebook import default_classifier
 from uprlens.draft.grounding import ExpertMatch, catalogue_size, citation, ground
 from uprlens.draft.precedent import Precedent, precedents
 from uprlens.draft.predict import (
@@ -152,13 +153,6 @@ def _reasons(d: dict[str, Any], sur_name: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _default_classifier() -> Any:
-    from uprlens.classify import Classifier
-
-    return Classifier.load()
-
-
 def check(
     text: str,
     *,
@@ -180,7 +174,8 @@ def check(
     reg = registry()
     sur_iso = reg.resolve(sur)
     rs_iso = reg.resolve(from_state) if from_state else None
-    clf = classifier or _default_classifier()
+    # The one the response model's history labelling uses too: loaded once per process.
+    clf = classifier or default_classifier()
     c = clf.classify(text, sur=sur_iso)
     d = c.to_dict()
     notes: list[str] = []
@@ -215,14 +210,8 @@ def check(
             hist = (history_from_store(store, sur_iso, before_cycle=cycle)
                     if store is not None else [])
             # The draft is classified once: the model takes the diagnosis's labels.
-            labels = TextLabels(
-                category=c.labels["action_category"].value,
-                verdict=c.labels["verdict"].value,
-                issues=tuple(lb.value for lb in c.issues),
-                themes=tuple(lb.value for lb in c.themes),
-            )
             prediction = predict_support(text, sur_iso, from_state=rs_iso, history=hist,
-                                         model=model, labels=labels)
+                                         model=model, labels=TextLabels.of(c))
         except UprlensError as exc:
             notes.append(f"no response prediction: {exc}")
     return CheckResult(

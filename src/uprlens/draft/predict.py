@@ -88,6 +88,16 @@ class TextLabels:
     issues: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
 
+    @classmethod
+    def of(cls, c: Any) -> TextLabels:
+        """The labels of a ``uprlens.classify.Classification``."""
+        return cls(
+            category=c.labels["action_category"].value,
+            verdict=c.labels["verdict"].value,
+            issues=tuple(lb.value for lb in c.issues),
+            themes=tuple(lb.value for lb in c.themes),
+        )
+
 
 @dataclass(frozen=True)
 class HistoryRow:
@@ -200,12 +210,7 @@ def label_texts(texts: Sequence[str], classifier: Any = None) -> list[TextLabels
         if not hasattr(c, "labels"):
             done[t] = TextLabels()  # unlabellable (empty, garbled): no label-based evidence
             continue
-        done[t] = TextLabels(
-            category=c.labels["action_category"].value,
-            verdict=c.labels["verdict"].value,
-            issues=tuple(lb.value for lb in c.issues),
-            themes=tuple(lb.value for lb in c.themes),
-        )
+        done[t] = TextLabels.of(c)
     if memo:
         if len(_LABEL_MEMO) > _LABEL_MEMO_MAX:
             _LABEL_MEMO.clear()

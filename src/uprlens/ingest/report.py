@@ -28,13 +28,13 @@ from pathlib import Path
 
 from uprlens.errors import BadRecord, UnknownState, UnsupportedSource
 from uprlens.ids import format_id
+from uprlens.ingest.tables import cycle_for_session
 from uprlens.lexicons.states import StateRegistry, registry
 from uprlens.types import ImportBatch, Part, Provenance, Recommendation, Review
 
 __all__ = [
     "ParsedItem",
     "ParsedReport",
-    "cycle_of_session",
     "looks_like_report",
     "parse_report_text",
     "read_report",
@@ -76,17 +76,6 @@ class ParsedReport:
     # the import goes ahead and records them.
     notes: list[str] = field(default_factory=list)
     section_page: int | None = None
-
-
-def cycle_of_session(session: int) -> int:
-    """UPR cycle of a Working Group session: 1-12 -> 1, 13-26 -> 2, 27-40 -> 3, 41+ -> 4."""
-    if session <= 12:
-        return 1
-    if session <= 26:
-        return 2
-    if session <= 40:
-        return 3
-    return 4
 
 
 _WS = re.compile(r"\s+")
@@ -785,8 +774,8 @@ def _identify(report: ParsedReport, head: str, names: _Names) -> None:
         )
         if m:
             report.session = _ordinal(m.group(1))
-    if report.session is not None:
-        report.cycle = cycle_of_session(report.session)
+    if report.session:  # "0th" is no session: leave it unknown
+        report.cycle = cycle_for_session(report.session)
     for pattern in (
         r"review\s+of\s+(?:the\s+)?(.{3,70}?)\s+was\s+held",
         r"Universal\s+Periodic\s+Review\W{0,4}\s*(.{3,70}?)\s+(?:\*|United\s+Nations|"
@@ -1753,7 +1742,10 @@ def to_batch(
     if cycle is None:
         cycle = report.cycle if session == report.session else None
         if cycle is None and session is not None:
-            cycle = cycle_of_session(session)
+            try:
+                cycle = cycle_for_session(session)
+            except ValueError as exc:
+                raise BadRecord(f"{exc}; give the session as printed on the report", path=path) from None
     if cycle is None:
         raise BadRecord(
             'the Working Group session is not stated ("held its fourth session"); give the '
