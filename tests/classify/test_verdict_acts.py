@@ -124,3 +124,9 @@ def test_a_sur_rule_must_name_iso3_codes(tmp_path) -> None:
     p.write_text('{"id": "endorse.x", "label": "endorsing", "pattern": "x", "sur": ["China"]}\n')
     with pytest.raises(LexiconError, match="ISO3"):
         load_rules(p)
+
+
+def test_what_endorsing_jsonl_names_critically_vetoes_a_sur_frame(clf: Classifier) -> None:
+    text = ("Continue to combat terrorism while releasing all persons arbitrarily detained in "
+            "the so-called vocational education and training centres")
+    assert clf.classify(text, sur="CHN").labels["verdict"].value != "endorsing"

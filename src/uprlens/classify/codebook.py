@@ -325,7 +325,10 @@ class Classifier:
                 m.set_feature_names(category._names())
         self.lead = LeadVerbFinder(lexicons.lead_verbs)
         self.endorsing = RuleSet(lexicons.endorsing)
-        self.sur_rules = lexicons.endorsing_by_sur
+        self.sur_rules = {
+            sur: RuleSet(r for r in lexicons.endorsing_by_sur if sur in r.surs)
+            for sur in {s for r in lexicons.endorsing_by_sur for s in r.surs}
+        }
         self.flags = RuleSet(lexicons.flags)
         self.specific = RuleSet(lexicons.specific)
         self.subjects = RuleSet(lexicons.subjects)
@@ -386,23 +389,16 @@ class Classifier:
     def _with_sur(self, c: Classification, sur: str) -> Classification:
         """Endorsing wins over every other verdict (CODEBOOK), so a frame that is endorsing
         only for this SuR can be applied after the SuR-blind labelling."""
-        if c.labels["verdict"].value == "endorsing":
+        rules = self.sur_rules.get(sur.upper())
+        if rules is None or c.labels["verdict"].value == "endorsing":
             return c
-        sur = sur.upper()
-        low = c.text.lower()
-        for rule in self.sur_rules:
-            if sur not in rule.surs:
-                continue
-            m = rule.pattern.search(c.text)
-            if m is None or (rule.requires is not None and not rule.requires.search(low)):
-                continue
-            if rule.unless is not None and rule.unless.search(low):
-                continue
-            ev = new_evidence(m.start(), m.end(), m.group(0), rule.id, "rule")
-            labels = dict(c.labels)
-            labels["verdict"] = new_label("verdict", "endorsing", (ev,), rule.id, 1.0)
-            return replace(c, labels=labels)  # ``c`` itself is dropped: its lists can be shared
-        return c
+        hits = rules.match(c.text)
+        if not endorsing_wins("", hits):
+            return c
+        ev = tuple(h.evidence() for h in hits)
+        labels = dict(c.labels)
+        labels["verdict"] = new_label("verdict", "endorsing", ev, hits[0].rule.id, 1.0)
+        return replace(c, labels=labels)  # ``c`` itself is dropped: its lists can be shared
 
     def _classify_many(
         self,

@@ -112,8 +112,20 @@ def _compile(expr: object, field: str, where: str, problems: list[str]) -> re.Pa
         return None
 
 
-def load_rules(path: Path, allowed: frozenset[str] | None = None) -> tuple[Rule, ...]:
-    """Read one ``*.jsonl`` rule file; raise LexiconError listing every bad line."""
+def load_rules(
+    path: Path, allowed: frozenset[str] | None = None, frames: tuple[Rule, ...] = ()
+) -> tuple[Rule, ...]:
+    """Read one ``*.jsonl`` rule file; raise LexiconError listing every bad line. ``frames``:
+    critical frames from another file, added to this file's own."""
+    return _apply_critical_frames([*frames, *_read_rules(path, allowed)])
+
+
+def critical_frames(path: Path) -> tuple[Rule, ...]:
+    """The ``critical_frame`` rules of a file (``endorsing.jsonl``), for ``load_rules``."""
+    return tuple(r for r in _read_rules(path, None) if r.label == CRITICAL_FRAME)
+
+
+def _read_rules(path: Path, allowed: frozenset[str] | None) -> list[Rule]:
     allowed = allowed if allowed is not None else ALLOWED_LABELS.get(path.name)
     problems: list[str] = []
     rules: list[Rule] = []
@@ -182,7 +194,7 @@ def load_rules(path: Path, allowed: frozenset[str] | None = None) -> tuple[Rule,
         raise LexiconError(
             f"{path}: {len(problems)} problem(s) in lexicon:\n  - " + "\n  - ".join(problems)
         )
-    return _apply_critical_frames(rules)
+    return rules
 
 
 def _apply_critical_frames(rules: list[Rule]) -> tuple[Rule, ...]:
@@ -256,9 +268,12 @@ def load_lexicons(directory: Path | None = None) -> Lexicons:
         specific=load_rules(d / "specific.jsonl"),
         subjects=load_rules(d / "subjects.jsonl"),
         groups=load_rules(d / "groups.jsonl"),
-        # Optional: a lexicon folder of one's own need not have SuR-specific frames.
+        # Optional: a lexicon folder of one's own need not have SuR-specific frames. What
+        # endorsing.jsonl names critically ("so-called", "release") vetoes these too.
         endorsing_by_sur=(
-            load_rules(d / "endorsing_by_sur.jsonl")
+            load_rules(
+                d / "endorsing_by_sur.jsonl", frames=critical_frames(d / "endorsing.jsonl")
+            )
             if (d / "endorsing_by_sur.jsonl").is_file()
             else ()
         ),
