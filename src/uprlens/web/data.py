@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import gc
 import inspect
@@ -323,10 +322,6 @@ def _warm(store: Store, cache: DataCache, rows: bool) -> dict[str, int]:
             lambda pks=pks: np.asarray(pks, dtype=np.int64),  # type: ignore[misc]
         )
         n_keys += 1
-    # The full-text index's first query in a process pays for reading its structure: 80-100 ms
-    # measured on a worker's first search. Any common word pays it here instead.
-    with contextlib.suppress(UprlensError):
-        search_keys(store, "rights")
     n_rows = 0
     if rows:
         for i in range(0, len(full), 500):
