@@ -194,12 +194,26 @@ def _docx_pages(path: Path) -> list[str]:
     try:
         with zipfile.ZipFile(path) as zf:
             data = zf.read("word/document.xml")
+            extra = {
+                part: zf.read(part)
+                for part in ("word/numbering.xml", "word/styles.xml")
+                if part in names
+            }
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
         raise UnreadableDocument(f"the DOCX cannot be read ({exc})", path=path) from None
     root = parse_xml(data, path=path, part="word/document.xml")
+    numbers = _ListNumbers(
+        *(
+            parse_xml(extra[part], path=path, part=part) if part in extra else None
+            for part in ("word/numbering.xml", "word/styles.xml")
+        )
+    )
     pages: list[list[str]] = [[]]
     for para in root.iter(f"{_W}p"):
-        line: list[str] = []
+        # Word's automatic numbering is not in the text runs; a report numbered that way
+        # would lose "28.1" and with it every paragraph number.
+        label = numbers.label(para)
+        line: list[str] = [f"{label} "] if label else []
         for node in para.iter():
             if node.tag == f"{_W}t" and node.text:
                 line.append(node.text)
@@ -215,6 +229,141 @@ def _docx_pages(path: Path) -> list[str]:
                 line.append("\n")
         pages[-1].append("".join(line))
     return _nonempty(["\n".join(lines) for lines in pages], path)
+
+
+_ROMAN = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("lowerLetter", "upperLetter"):
+        # Word goes a..z, then aa..zz, aaa..
+        letter = "abcdefghijklmnopqrstuvwxyz"[(n - 1) % 26] * ((n - 1) // 26 + 1)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman"):
+        out = ""
+        for value, numeral in _ROMAN:
+            while n >= value:
+                out, n = out + numeral, n - value
+        return out.upper() if fmt == "upperRoman" else out
+    return str(n)  # decimal and the formats a report does not use
+
+
+class _ListNumbers:
+    """The labels Word draws for automatically numbered paragraphs ("28.", "28.1", "(a)").
+
+    Follows word/numbering.xml: a paragraph's numbering (its own w:numPr, else its style's)
+    names a list instance (numId) of an abstract definition whose levels give the start
+    value, the number format and the label text ("%1.%2"); a level's counter restarts when a
+    shallower level moves on. Bullets and unnumbered levels give no label.
+    """
+
+    def __init__(self, numbering: object | None, styles: object | None) -> None:
+        self._levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # abstractNumId -> ...
+        self._instances: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstract, starts)
+        self._style_num: dict[str, tuple[str, int]] = {}
+        self._counters: dict[str, dict[int, int]] = {}
+        if numbering is not None:
+            self._read_numbering(numbering)
+        if styles is not None and self._instances:
+            self._read_styles(styles)
+
+    @staticmethod
+    def _val(node: object | None, tag: str) -> str | None:
+        child = node.find(f"{_W}{tag}") if node is not None else None  # type: ignore[attr-defined]
+        return child.get(f"{_W}val") if child is not None else None
+
+    def _read_numbering(self, root: object) -> None:
+        for abstract in root.iter(f"{_W}abstractNum"):  # type: ignore[attr-defined]
+            levels: dict[int, tuple[int, str, str]] = {}
+            for lvl in abstract.iter(f"{_W}lvl"):
+                try:
+                    ilvl = int(lvl.get(f"{_W}ilvl", "0"))
+                    start = int(self._val(lvl, "start") or "1")
+                except ValueError:
+                    continue
+                levels[ilvl] = (
+                    start,
+                    self._val(lvl, "numFmt") or "decimal",
+                    self._val(lvl, "lvlText") or "",
+                )
+            self._levels[abstract.get(f"{_W}abstractNumId", "")] = levels
+        for num in root.iter(f"{_W}num"):  # type: ignore[attr-defined]
+            starts: dict[int, int] = {}
+            for override in num.iter(f"{_W}lvlOverride"):
+                value = self._val(override, "startOverride")
+                if value is not None and value.isdigit():
+                    starts[int(override.get(f"{_W}ilvl", "0"))] = int(value)
+            abstract_id = self._val(num, "abstractNumId") or ""
+            self._instances[num.get(f"{_W}numId", "")] = (abstract_id, starts)
+
+    def _read_styles(self, root: object) -> None:
+        based: dict[str, str] = {}
+        own: dict[str, tuple[str, int]] = {}
+        for style in root.iter(f"{_W}style"):  # type: ignore[attr-defined]
+            sid = style.get(f"{_W}styleId", "")
+            if (parent := self._val(style, "basedOn")) is not None:
+                based[sid] = parent
+            ppr = style.find(f"{_W}pPr")
+            numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+            if numpr is not None and (num_id := self._val(numpr, "numId")) is not None:
+                own[sid] = (num_id, int(self._val(numpr, "ilvl") or "0"))
+        for sid in {*based, *own}:
+            seen, cur = set(), sid
+            while cur not in own and cur in based and cur not in seen:
+                seen.add(cur)
+                cur = based[cur]
+            if cur in own:
+                self._style_num[sid] = own[cur]
+
+    def label(self, para: object) -> str:
+        if not self._instances:
+            return ""
+        ppr = para.find(f"{_W}pPr")  # type: ignore[attr-defined]
+        numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+        num_id: str | None = None
+        ilvl = 0
+        if numpr is not None:
+            num_id = self._val(numpr, "numId")
+            ilvl = int(self._val(numpr, "ilvl") or "0")
+        elif (style := self._val(ppr, "pStyle")) is not None and style in self._style_num:
+            num_id, ilvl = self._style_num[style]
+        if not num_id or num_id == "0" or num_id not in self._instances:
+            return ""
+        abstract_id, starts = self._instances[num_id]
+        levels = self._levels.get(abstract_id, {})
+        if ilvl not in levels:
+            return ""
+        counters = self._counters.setdefault(num_id, {})
+        start = starts.get(ilvl, levels[ilvl][0])
+        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else start
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        fmt, text = levels[ilvl][1], levels[ilvl][2]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def level(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            if k not in levels:
+                return ""
+            value = counters.get(k, starts.get(k, levels[k][0]))
+            return _format_number(value, levels[k][1])
+
+        return re.sub(r"%([1-9])", level, text)
 
 
 _BLOCK = {
