@@ -207,15 +207,6 @@ class _Vocabulary:
 # ---------------------------------------------------------------- states
 
 
-# Former official names that UN documents of cycles 1-2 print and the registry may lack.
-# TODO(lexicons): move these into states.csv aliases.
-_FORMER_NAMES = {
-    "libyan arab jamahiriya": "LBY",
-    "the libyan arab jamahiriya": "LBY",
-    "socialist people's libyan arab jamahiriya": "LBY",
-}
-
-
 def _strip_marker(name: str) -> str:
     name = re.sub(r"[\s\d*]+$", "", name.strip())  # footnote marker after the name
     # ... or before it, when the marker of the previous name follows its comma:
@@ -241,8 +232,6 @@ class _Names:
         for st in reg:
             for name in (st.un_name, *st.aliases):
                 self.choices[normal_key(name)] = st.iso3
-        for name, iso in _FORMER_NAMES.items():
-            self.choices[normal_key(name)] = iso
 
     def lookup(self, name: str, *, fuzzy: bool = True) -> str | None:
         name = _strip_marker(name)
@@ -270,8 +259,6 @@ class _Names:
         if not name[:1].isupper() and not name.casefold().startswith("the "):
             return None
         key = normal_key(name)
-        if name.casefold() in _FORMER_NAMES:
-            return _FORMER_NAMES[name.casefold()]
         # A name broken by the text layer ("Aus tralia", "Unite d Kingdom").
         if key in self.choices:
             return self.choices[key]
@@ -386,6 +373,62 @@ def _paren_groups(text: str, names: _Names) -> list[tuple[int, int]]:
 
 
 _PART_TRIM = " \t;,/"
+def _opening_verbs() -> frozenset[str]:
+    import csv
+    from importlib.resources import files
+
+    text = files("uprlens.lexicons").joinpath("recommendation_verbs.csv").read_text("utf-8")
+    return frozenset(row["word"].strip().casefold() for row in csv.DictReader(text.splitlines()))
+
+
+# Verbs that open a recommendation (lexicons/recommendation_verbs.csv): a piece starting with
+# none of them after a lead-in that ends in ":" ("Consider ratifying or acceding to: OP-CAT
+# (France); ICRMW (Mexico)") is an item of the list the lead-in governs, not a wording of its own.
+_VERBS = _opening_verbs()
+
+
+def _colon_lead(first: str) -> str | None:
+    """The words up to a ":" that ends the first piece's verb phrase: "Consider ratifying:"."""
+    m = re.match(r"([^:;()]{3,80}:)\s*\S", _squash(first).lstrip(_PART_TRIM))
+    return m.group(1) if m else None
+
+
+_MAX_NOUN_WORDS = 4
+
+
+def _parallel_head(before: str, item: str) -> str | None:
+    """The words of the piece before that a bare noun phrase shares, cut where they start.
+
+    "address cases of violence against women (Sweden), domestic violence (Algeria)":
+    Algeria's "domestic violence" stands where "violence against women" stood.
+    """
+    text = _squash(before).rstrip(_PART_TRIM)
+    words = item.split()
+    # Only a short lower-case phrase is a bare noun phrase; a longer one, or one opening with
+    # an adverb ("further strengthen ..."), is a verb phrase the verb list does not know.
+    if len(words) > _MAX_NOUN_WORDS or not words[0][0].islower() or words[0].endswith("ly"):
+        return None
+    for w in words:
+        if len(w) < 4 or not w.isalpha():
+            continue
+        hits = list(re.finditer(rf"\b{re.escape(w)}\b", text))
+        if hits and hits[-1].start() > 0:
+            return text[: hits[-1].start()]
+    return None
+
+
+def _list_item(piece: str) -> str | None:
+    """The piece without its joining words, when it opens with no verb: "; ICRMW", ", other"."""
+    item = re.sub(r"^(?:(?:and|or)\s+)", "", _squash(piece).strip(_PART_TRIM))
+    word = re.match(r"[\w'’\-]+", item)
+    if word is None or word.group(0).casefold() in _VERBS or _CONTINUES.match(item):
+        return None
+    return item
+
+
+_GOES_ON = re.compile(
+    r"\s*(?:\d{1,2}\s*)?;(?=\s*(?:in\s+particular|particularly|especially|notably)\b)"
+)
 
 
 def split_parts(text: str, *, names: _Names, path: str, page: int, paragraph: str) -> list[Part]:
@@ -440,7 +483,11 @@ def split_parts(text: str, *, names: _Names, path: str, page: int, paragraph: st
         # word: "(Italy) 4 ratifying the Convention".
         if m := re.match(r"\s*\d{1,2}(?=\s+[a-z])", text[e:]):
             cursor = e + m.end()
-        if re.match(r"\s*(\d{1,2}\s*)?[;.]", text[e:]):
+        if m := _GOES_ON.match(text[e:]):
+            # "... torture (Japan); in particular by security forces (France)": the ";" does
+            # not end the wording that the next piece narrows.
+            cursor = e + m.end()
+        elif re.match(r"\s*(\d{1,2}\s*)?[;.]", text[e:]):
             chains.append([])
             tails.append("")
     if not chains[-1]:
@@ -449,6 +496,10 @@ def split_parts(text: str, *, names: _Names, path: str, page: int, paragraph: st
     if not re.match(r"\s*(\d{1,2}\s*)?[;.]", text[cursor:]):
         # Words after the last parenthesis complete the wording(s) before it.
         tails[-1] = _squash(text[cursor:]).strip(" .;,/\t0123456789*")
+    if lead := _colon_lead(chains[0][0][0]):
+        for k in range(1, len(chains)):
+            if item := _list_item(chains[k][0][0]):
+                chains[k][0] = (f"{lead} {item}", chains[k][0][1])
     for k in range(1, len(chains)):
         # "to consider ratifying the CRPD (Brazil) ...; and the ICPPED (Brazil);": a list item
         # after a ";" continues the verb phrase that began the list before it.
@@ -589,13 +640,31 @@ _CONTINUES = re.compile(
 # "Consider ratifying the OP-CEDAW (Brazil), the OP-CAT (Brazil, Djibouti)".
 _LIST_ITEM = re.compile(r"^(?:,\s*)?(?:(?:and|or)\s+)?(?:the|a|an)\s")
 _DETERMINER = re.compile(r"\s(?:the|a|an|all|its)\s")
+# Words that point back to the wording before: "combat impunity in this regard", "ensure that
+# it is implemented". Pronoun objects ("ratify it", "the Protocol thereto") are left alone:
+# UPR Info keeps those wordings as separate rows with the referent spelled out.
+_POINTS_BACK = re.compile(
+    r"\b(?:in\s+th(?:is|at)\s+(?:regard|respect|context)|to\s+(?:that|this)\s+end|such|that\s+it)\b"
+)
 
 
 def _with_heads(chain: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
     """Each piece with the words it completes: the text before it, or that text's verb phrase."""
     out: list[tuple[str, list[str]]] = []
+    lead = _colon_lead(chain[0][0]) if chain else None
     for k, (raw, states) in enumerate(chain):
         piece = _squash(raw)
+        if k > 0 and lead and (item := _list_item(piece)):
+            out.append((f"{lead} {item}", states))
+            continue
+        if k > 0 and (item := _list_item(piece)) and (head := _parallel_head(out[-1][0], item)):
+            out.append((f"{head}{item}", states))
+            continue
+        if k > 0 and not _CONTINUES.match(piece) and _POINTS_BACK.search(piece):
+            # "... concerning torture (Uzbekistan) and combat impunity in this regard
+            # (France)": the words it points back to are part of the wording.
+            out.append((f"{_squash(out[-1][0]).rstrip(_PART_TRIM)} {piece}", states))
+            continue
         if k == 0 or not _CONTINUES.match(piece):
             out.append((raw, states))
             continue
