@@ -138,6 +138,17 @@ def _clean_page(text: str) -> list[str]:
         below = lines[i + 1 :]
         if cited and not any(re.match(r"^\d{1,3}\s*\.", ln) for ln in below):
             cut = i
+    # The end of a footnote begun on the page before ("... read during the interactive
+    # dialogue: “Ratify the third Optional Protocol to" / "the CRC (OP-CRC-IC)” (Montenegro).")
+    # is printed above this page's footnotes, after an item closed with its states: a line
+    # that closes a quotation it did not open cannot continue that item.
+    if (
+        cut >= 2
+        and lines[cut - 1][:1].islower()
+        and lines[cut - 1].count("”") > lines[cut - 1].count("“")
+        and _CLOSED.search(lines[cut - 2])
+    ):
+        cut -= 1
     return lines[:cut]
 
 
@@ -566,13 +577,33 @@ def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
 
 
 _OBJECT = re.compile(r"\b(?:the|a|an|its|all|this|these|that)\b")
+# Last words that leave a wording waiting for its object.
+_DANGLING = frozenset({"of", "to", "with", "the", "ratifying", "signing"})
+# A piece that only says when or how ("as soon as possible (France) the Optional Protocol"):
+# a bare verb before it takes its object from further on.
+_ADVERBIAL = re.compile(
+    r"(?:,\s*)?(?:(?:and|or)\s+)?(?:[a-z]+ly|as\s+soon\s+as\s+possible|without\s+(?:further\s+)?"
+    r"delay|at\s+the\s+earliest(?:\s+opportunity)?|as\s+a\s+(?:matter\s+of\s+)?priority)\s*,?"
+)
+
+
+def _dangling(piece: str) -> bool:
+    """Words left waiting for their object: "accelerate the ratification of"."""
+    words = _squash(piece).strip(_PART_TRIM).split()
+    return len(words) > 1 and words[-1] in _DANGLING
 
 
 def _short(piece: str) -> bool:
     """A verb phrase with no object: "Sign", "accede to", "Consider the possibility"."""
     words = re.sub(r"^(?:,\s*)?(?:(?:and|or)\s+)?", "", _squash(piece)).strip(_PART_TRIM).split()
+    if _dangling(piece):
+        return True  # "accelerate the ratification of (Romania)/ratify the Rome Statute"
     if len(words) == 3:
         return words[1] in ("the", "a") and words[2] in ("possibility", "feasibility")
+    if len(words) == 2 and words[1].casefold() in ("it", "them", "this", "these", "those"):
+        return False  # "reform it (Nigeria)": the pronoun is the object
+    if _ADVERB.fullmatch(_squash(piece)):
+        return False  # "promptly (Peru)" qualifies the wording before it, needs no object
     return 0 < len(words) <= 2 and not any(re.search(r"[A-Z]{2}", w) for w in words[1:])
 
 
@@ -610,18 +641,23 @@ def _complete_short(
         later = {st for _raw, sts in chain[k + 1 :] for st in sts}
         if not _short(chain[k][0]) or k + 1 >= len(chain) or (own_later and later & set(states)):
             continue  # no words follow, or the state's own later piece names the object
+        dangling = _dangling(chain[k][0])
         for raw, _st in chain[k + 1 :]:
             piece = _squash(raw).lstrip(" ,")
-            if _short(piece):
+            if _short(piece) or _ADVERBIAL.fullmatch(piece):
                 continue  # another bare verb: "accede to (Australia)"
-            if re.match(r"(?:and\s|or\s|/)", piece):
+            if re.match(r"(?:and\s|or\s|/)", piece) or dangling:
                 # "and ratify the Protocol", "/ Consider ratifying the Convention": the
                 # object starts at its article.
                 m = _OBJECT.search(piece)
                 if m is None:
                     break
+                if dangling and len(piece[: m.start()].split()) > 2:
+                    # "implementation of (Algeria)/Finalise and publish at an early date":
+                    # the first article is no object of the words left waiting.
+                    break
                 piece = piece[m.start() :]
-            piece = re.split(r",\s+and\s+|;", piece)[0].strip(_PART_TRIM)
+            piece = re.split(r",\s+(?:and|as\s+well\s+as)\s+|;", piece)[0].strip(_PART_TRIM)
             out[k] = (f"{_squash(full).rstrip(_PART_TRIM)} {piece}", states)
             break
     return out
@@ -638,6 +674,11 @@ _CONTINUES = re.compile(
 )
 # ... of which a list item ("the Optional Protocol to CAT") completes only the verb phrase:
 # "Consider ratifying the OP-CEDAW (Brazil), the OP-CAT (Brazil, Djibouti)".
+# "To ratify the OP-CAT (Mexico) and to do so as soon as possible (United Kingdom)": the
+# words after "do so" qualify the wording before it.
+_DO_SO = re.compile(r"^(?:,\s*)?(?:and\s+)?(?:to\s+)?do\s+so\s+(?=[a-z])")
+# "promptly (Peru)": a bare adverb qualifies the wording before it.
+_ADVERB = re.compile(r"(?:,\s*)?(?:(?:and|or)\s+)?[a-z]+ly\s*,?")
 _LIST_ITEM = re.compile(r"^(?:,\s*)?(?:(?:and|or)\s+)?(?:the|a|an)\s")
 _DETERMINER = re.compile(r"\s(?:the|a|an|all|its)\s")
 # Words that point back to the wording before: "combat impunity in this regard", "ensure that
@@ -651,41 +692,61 @@ _POINTS_BACK = re.compile(
 def _with_heads(chain: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
     """Each piece with the words it completes: the text before it, or that text's verb phrase."""
     out: list[tuple[str, list[str]]] = []
+    # The last piece that is no modifier, and the wording that modifiers after it complete:
+    # its text and the list items joined to it ("ratify the CRPD (Brazil) and the Optional
+    # Protocol thereto (Iraq) as soon as possible (Greece)").
+    base, base_text = 0, ""
     lead = _colon_lead(chain[0][0]) if chain else None
     for k, (raw, states) in enumerate(chain):
         piece = _squash(raw)
+        wording = None
         if k > 0 and lead and (item := _list_item(piece)):
-            out.append((f"{lead} {item}", states))
-            continue
-        if k > 0 and (item := _list_item(piece)) and (head := _parallel_head(out[-1][0], item)):
-            out.append((f"{head}{item}", states))
-            continue
-        if k > 0 and not _CONTINUES.match(piece) and _POINTS_BACK.search(piece):
+            wording = f"{lead} {item}"
+        elif k > 0 and (item := _list_item(piece)) and (head := _parallel_head(out[-1][0], item)):
+            wording = f"{head}{item}"
+        elif k > 0 and not _CONTINUES.match(piece) and _POINTS_BACK.search(piece):
             # "... concerning torture (Uzbekistan) and combat impunity in this regard
             # (France)": the words it points back to are part of the wording.
-            out.append((f"{_squash(out[-1][0]).rstrip(_PART_TRIM)} {piece}", states))
+            wording = f"{_squash(out[-1][0]).rstrip(_PART_TRIM)} {piece}"
+        if wording is not None:
+            out.append((wording, states))
+            base, base_text = k, wording.rstrip(_PART_TRIM)
             continue
-        if k == 0 or not _CONTINUES.match(piece):
+        if k == 0 or not (
+            _CONTINUES.match(piece) or _ADVERB.fullmatch(piece) or _DO_SO.match(piece)
+        ):
             out.append((raw, states))
+            base, base_text = k, _squash(raw).rstrip(_PART_TRIM)
             continue
-        head = _squash(out[-1][0]).rstrip(_PART_TRIM)
+        # "a NHRI ... (Morocco) promptly (Peru) through expeditious efforts (Malaysia)": a
+        # modifier of other states than the modifier before it completes the base wording,
+        # not the other state's modifier.
+        own = base == k - 1 or set(states) & set(chain[k - 1][1])
+        head = base_text if base == k - 1 or not own else _squash(out[-1][0]).rstrip(_PART_TRIM)
         if _LIST_ITEM.match(piece):
+            if re.match(r"(?:and|or)\s", piece):
+                base, base_text = k, f"{base_text} {piece.rstrip(_PART_TRIM)}"
             m = _DETERMINER.search(head)
             if m is None:
                 out.append((raw, states))
                 continue
             head = head[: m.start()]
         piece = re.sub(r"^,\s*", "", piece)
-        if _LIST_ITEM.match(piece):
+        if _LIST_ITEM.match(piece) or not own:
             piece = re.sub(r"^(?:and|or)\s+", "", piece)
-        out.append((f"{head} {piece}", states))
+        out.append((f"{head} {_DO_SO.sub('', piece)}", states))
     return out
 
 
 # Session 1-2 reports chain one state's wordings in one sentence: "That Algeria take ...;
-# recommends the continuation of ..." or "... It also recommended that ...".
+# recommends the continuation of ..." or "... It also recommended that ...". The formula
+# opening the next wording goes with the split, down to its subject ("It also recommended that
+# the State pursue ...", "recommends that Algeria integrate ..."): the wording starts at its verb.
 _RECOMMENDS = re.compile(
-    r"(?:;|\.)\s+(?:(?:it|and)\s+)?(?:also\s+|further\s+)?recommend(?:s|ed)\s+(?:that\s+)?", re.I
+    r"(?:;|\.)\s+(?:(?:it|and)\s+)?(?:also\s+|further\s+)?(?:recommend(?:s|ed)\s+"
+    r"(?:that\s+(?:(?-i:the\s+(?:State|Government)|[A-Z][a-z]+)\s+(?=[a-z]))?)?|"
+    r"(?:encourage|urge|invite)(?:s|d)\s+(?-i:the\s+(?:State|Government)|[A-Z][a-z]+)\s+to\s+)",
+    re.I,
 )
 
 
@@ -1082,8 +1143,9 @@ def _starts_item(rest: str) -> bool:
 
 # ---------------------------------------------------------------- dialogue references
 
-# "55 (a), (d) and (e)", "23 (last sentence)"
-_REF_ONE = r"\d{1,3}\b(?: ?,? ?(?:and )?\( ?(?:[a-z]{1,2}|(?:last|first) sentence) ?\))*"
+# "55 (a), (d) and (e)", "23 (last sentence)", "79 (d, f, g, h)"
+_LETTERS = r"\( ?(?:[a-z]{1,2}(?: ?, ?(?:and )?[a-z]{1,2}\b)*|(?:last|first) sentence) ?\)"
+_REF_ONE = rf"\d{{1,3}}\b(?: ?,? ?(?:and )?{_LETTERS})*"
 _REF = re.compile(
     rf"paragraphs? ({_REF_ONE}(?:(?: ?, ?| and | ?; ?| )(?:(?:last|first) sentence ?,? ?)?"
     rf"(?:above ?,? ?)?(?:and )?{_REF_ONE})*)",
@@ -1092,20 +1154,21 @@ _REF = re.compile(
 
 
 def _references(intro: str) -> list[tuple[int, list[str]]]:
-    flat = _squash(intro)
+    # "paragraphs 45, 55, 56, last sentence, and 63": the selector belongs to 56.
+    flat = re.sub(r"\b(\d{1,3}) ?, ?((?:last|first) sentence)\b", r"\1 (\2)", _squash(intro))
     refs: list[tuple[int, list[str]]] = []
     for m in _REF.finditer(flat):
         for num, letters in re.findall(
-            r"(\d{1,3})((?:\s*,?\s*(?:and\s+)?\(\s*(?:[a-z]{1,2}|(?:last|first)\s+sentence)"
-            r"\s*\))*)",
-            m.group(1),
+            rf"(\d{{1,3}})((?:\s*,?\s*(?:and\s+)?{_LETTERS})*)", m.group(1)
         ):
-            refs.append(
-                (
-                    int(num),
-                    re.findall(r"\(\s*([a-z]{1,2}|(?:last|first)\s+sentence)\s*\)", letters),
-                )
-            )
+            found: list[str] = []
+            for group in re.findall(r"\(\s*([^()]*?)\s*\)", letters):
+                if re.fullmatch(r"(?:last|first)\s+sentence", group):
+                    found.append(group)
+                else:
+                    # "(a, b)" cites two items, as "(a), (b)" does.
+                    found.extend(re.findall(r"\b[a-z]{1,2}\b", group))
+            refs.append((int(num), found))
     return refs
 
 
@@ -1331,12 +1394,27 @@ def _cut_dialogue(
                 pick = plain[-1] if sel.startswith("last") else plain[0]
                 if pick not in out:
                     out.append(pick)
+            elif clause := _sentence(text, last=sel.startswith("last")):
+                # "Slovenia asked the following questions ...: ...; what steps were taken
+                # towards ...": no sentence says "recommend", so the one cited is taken as
+                # printed (a list of clauses in one sentence counts clause by clause).
+                out.append((str(number), clause))
+                guessed.append((sel, f"says no \"recommend\"; its {sel} taken as printed"))
             else:
                 missing.append(sel)
         return speaker, out, missing, guessed
     out = [(f"{number}({letter})", t) for letter, t in items]
     out.extend(plain)
     return speaker, out, missing, guessed
+
+
+def _sentence(text: str, *, last: bool) -> str:
+    """The last (or first) sentence of a paragraph, or clause when it is one ";" list."""
+    sentences = [t for t in re.split(r"(?<=\.)\s+(?=[A-Z])", text.strip()) if t.strip()]
+    if not sentences:
+        return ""
+    clauses = [c for c in sentences[-1 if last else 0].split(";") if c.strip()]
+    return _trim_item(clauses[-1 if last else 0]) if clauses else ""
 
 
 def _after_letter(text: str, letter: str) -> str:
@@ -1348,11 +1426,33 @@ def _after_letter(text: str, letter: str) -> str:
     return text[end.end() :] if end else ""
 
 
+# A sentence where a treaty body or mandate holder is the one that recommends ("noted that the
+# Committee against Torture recommended the clarification of ...") reports that body's
+# recommendation, not the speaker's.
+_BODY_RECOMMENDED = re.compile(
+    r"\b(?:Committee|Rapporteur|treaty\s+bod(?:y|ies)|Working\s+Group|High\s+Commissioner|"
+    r"OHCHR|UNICEF|ILO)\b(?:(?!\band\b)[^.;,]){0,60}?\s(?:has\s+|had\s+|have\s+)?"
+    r"(?:recently\s+|also\s+)?recommended\b",
+    re.I,
+)
+# A paragraph the report cites as recommendations that never says "recommend": the speaker
+# "invited Indonesia to consider extending ...", "urged ... to ...".
+_ASKS = re.compile(
+    r"\b(?:invited|urged|encouraged|called\s+(?:up)?on|requested|appealed\s+to)\s+"
+    r"(?:the\s+)?(?:(?:authorities|Government)\s+of\s+)?(?:[A-Z][\w’'-]*\s+){0,4}?"
+    r"(?:that\s+|to\s+)(?=[a-z])"
+)
+
+
 def _unlettered(number: int, text: str, *, lettered: bool) -> list[tuple[str, str]]:
     """Recommendations of a dialogue paragraph that carry no letter, with their ids."""
     out: list[tuple[str, str]] = []
-    for sent in re.split(r"(?<=\.)\s+(?=[A-Z])", text):
-        if _LETTER.search(sent) or not re.search(r"recommend", sent, re.I):
+    sentences = [
+        s for s in re.split(r"(?<=\.)\s+(?=[A-Z])", text) if not _LETTER.search(s)
+    ]
+    chunks: list[str] = []
+    for sent in sentences:
+        if not re.search(r"recommend", sent, re.I):
             continue
         m = re.search(
             r"recommend(?:ed|s)?\s+(?:that\s+|to\s+)?(?:the\s+)?(?:[A-Z][\w’'-]*\s+){0,4}?"
@@ -1361,7 +1461,17 @@ def _unlettered(number: int, text: str, *, lettered: bool) -> list[tuple[str, st
         )
         if not m:
             continue
-        chunk = sent[m.end() :].strip().rstrip(".")
+        body = _BODY_RECOMMENDED.search(sent)
+        if body and body.end() >= m.start() and "recommend" not in sent[m.end() :]:
+            continue
+        chunks.append(sent[m.end() :].strip().rstrip("."))
+    if not chunks and not lettered:
+        chunks = [
+            sent[m.end() :].strip().rstrip(".")
+            for sent in sentences
+            if (m := _ASKS.search(sent)) is not None
+        ]
+    for chunk in chunks:
         if len(chunk) > 10:
             pid = f"{number}(unlettered)" if lettered else str(number)
             if any(o[0] == pid for o in out):
