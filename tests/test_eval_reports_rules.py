@@ -95,3 +95,34 @@ def test_spells(ev) -> None:  # type: ignore[no-untyped-def]
     )
     assert not ev._spells(["convention", "on", "the", "rights", "of", "the", "child"], "cat")
     assert not ev._spells(["convention"], "c")
+
+
+def test_slash_alternatives(ev) -> None:  # type: ignore[no-untyped-def]
+    got = ev._alternatives("Consider ratifying/Ratify the OP-CAT")
+    assert "Ratify the OP-CAT" in got and "Consider ratifying the OP-CAT" in got
+    assert ev._alternatives("resolution 62/149 of the General Assembly") == [
+        "resolution 62/149 of the General Assembly"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("report", "row", "matches"),
+    [
+        (
+            "Consider ratifying/Ratify the Hague Convention on Child Abduction",
+            "Ratify the Hague Convention on Child Abduction",
+            True,
+        ),
+        (
+            "Take the necessary measures to prevent/prohibit the use of torture / ill-treatment",
+            "Take the necessary measures to prohibit the use of ill-treatment",
+            True,
+        ),
+        # both alternatives kept is the text itself, not rule 6's business
+        ("Take measures to fight poverty", "Take measures to fight hunger and disease", False),
+        ("Ratify the CRC/CEDAW protocols", "Withdraw all reservations to the CEDAW", False),
+    ],
+)
+def test_rule6(ev, report: str, row: str, matches: bool) -> None:  # type: ignore[no-untyped-def]
+    opening = ev._opening(["freedonia"])
+    assert bool(ev._alternative_match(report, row, opening)) is matches
