@@ -51,6 +51,17 @@ FRAGMENTS = [
     "paragraphs 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (a) (b)",
     "Nos. 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19 in paragraph",
     "186.10. ratifica tion of the Co nvention (Aus tralia)1;\n",
+    # patterns of the later rounds: lists after a colon, pieces pointing back, modifiers
+    "186.11. Consider ratifying or acceding to: OP-CAT (France, Chile); ICRMW (Mexico);\n",
+    "186.12. Address violence against women (Sweden), domestic violence (Algeria) and child "
+    "abuse (Algeria, Indonesia) and combat impunity in this regard (France);\n",
+    "186.13. Prevent torture (Japan); in particular by police (France) promptly (Peru) and "
+    "to do so as soon as possible (Ghana);\n",
+    "117. The recommendations in paragraphs 33 (a, b), 39 (a), 56, last sentence, did not "
+    "enjoy the support of China.\n",
+    "56. Latvia invited the authorities of China to consider a standing invitation. It also "
+    "recommended that the State publish data; encourages China to act.\n",
+    ": : ; ; / / (a, b, c) last sentence",
 ]
 
 noise = st.text(alphabet=string.printable + "–’“”()", max_size=80)
