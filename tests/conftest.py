@@ -25,3 +25,10 @@ def db_path(tmp_path: Path) -> Path:
 def _isolated_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # No test may touch a developer's real store.
     monkeypatch.setenv("UPRLENS_DB", str(tmp_path / "default.db"))
+    # The CLI keeps the last --db it was given in a module-level dict (one invocation per
+    # process in real use); a test that invokes only a sub-app's commands would otherwise
+    # read the store of an earlier test in the same worker.
+    from uprlens import cli
+
+    monkeypatch.setitem(cli._state, "db", None)
+    monkeypatch.setitem(cli._state, "debug", False)
