@@ -561,12 +561,28 @@ def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
     wordings: dict[str, list[str]] = {st: [] for st in order}
     heads = _with_heads(chain)
     completed = _complete_short(chain, heads, tail, own_later=False)
+    first = {st: k for k in reversed(range(len(chain))) for st in chain[k][1]}
+
+    def repeats(j: int, st: str) -> bool:
+        # "Consider signing and ratifying (Brazil, Chile)/ratify (Denmark, Chile) the OP-CAT":
+        # a bare alternative whose verbs the state's first wording has adds nothing to it.
+        raw = chain[j][0]
+        verbs = _verb_stems(raw)
+        return (
+            first[st] < j
+            and raw.lstrip(" ,").startswith("/")
+            and verbs is not None
+            and verbs <= (_verb_stems(chain[first[st]][0], partial=True) or set())
+        )
+
     for k, (raw, states) in enumerate(chain):
-        later = {st for _raw, sts in chain[k + 1 :] for st in sts}
         for st in dict.fromkeys(states):
+            if repeats(k, st):
+                continue
+            later = any(st in chain[j][1] and not repeats(j, st) for j in range(k + 1, len(chain)))
             # A state's first piece carries the words it completes; later pieces are its own,
             # and a bare verb of a state named no more takes the object named after it.
-            full = heads[k][0] if st in later else completed[k][0]
+            full = heads[k][0] if later else completed[k][0]
             wordings[st].append(raw if wordings[st] else full)
     grouped: dict[str, list[str]] = {}
     for st, pieces in wordings.items():
@@ -598,6 +614,8 @@ def _short(piece: str) -> bool:
     words = re.sub(r"^(?:,\s*)?(?:(?:and|or)\s+)?", "", _squash(piece)).strip(_PART_TRIM).split()
     if _dangling(piece):
         return True  # "accelerate the ratification of (Romania)/ratify the Rome Statute"
+    if len(words) > 2 and all(_verbal(w) or w in ("and", "or") for w in words):
+        return True  # "sign and ratify (Azerbaijan)/ sign ICRMW": verbs and nothing else
     if len(words) == 3:
         return words[1] in ("the", "a") and words[2] in ("possibility", "feasibility")
     if len(words) == 2 and words[1].casefold() in ("it", "them", "this", "these", "those"):
@@ -605,6 +623,80 @@ def _short(piece: str) -> bool:
     if _ADVERB.fullmatch(_squash(piece)):
         return False  # "promptly (Peru)" qualifies the wording before it, needs no object
     return 0 < len(words) <= 2 and not any(re.search(r"[A-Z]{2}", w) for w in words[1:])
+
+
+def _verbal(word: str) -> bool:
+    """An opening verb (lexicons/recommendation_verbs.csv), its gerund, or an "-ly" adverb."""
+    w = word.casefold()
+    return (len(w) > 4 and w.endswith("ly")) or any(f in _VERBS for f in _verb_forms(w))
+
+
+def _verb_stems(piece: str, *, partial: bool = False) -> set[str] | None:
+    """The opening verbs of a piece made of verbs only ("sign and ratify", "Consider signing").
+
+    None when other words are there too, unless ``partial``: then the verbs among them.
+    """
+    stems: set[str] = set()
+    for word in re.findall(r"[\w'’\-]+", piece.casefold()):
+        if word in ("and", "or") or (word.endswith("ly") and word not in _VERBS):
+            continue
+        stem = next((s for s in _verb_forms(word) if s in _VERBS), None)
+        if stem is None and not partial:
+            return None
+        if stem is not None:
+            stems.add(stem)
+    return stems if stems or partial else None
+
+
+def _verb_forms(word: str) -> list[str]:
+    """The word and, for a gerund, the verbs it may come from: "ratifying", "acceding"."""
+    if not word.endswith("ing"):
+        return [word]
+    stem = word[:-3]
+    return [word, stem, f"{stem}e", stem[:-1] if stem[-2:-1] == stem[-1:] else stem]
+
+
+# A "when" phrase between the verbs of an alternative and its object.
+_WHEN = re.compile(
+    r"as\s+soon\s+as\s+possible|without\s+(?:further\s+)?delay|at\s+the\s+earliest"
+    r"(?:\s+opportunity)?|as\s+a\s+(?:matter\s+of\s+)?priority"
+)
+# Where an object starts: its article or its first capitalised word ("ICRPD", "ILO ...").
+_OBJECT_START = re.compile(r"\b(?:the|a|an|its|all|this|these|that)\b|(?<![\w\-])[A-Z]")
+
+
+def _alternative_object(piece: str) -> str | None:
+    """The object of an alternative wording after "/", without its own verbs.
+
+    "Consider ratifying (Jordan)/ratify as soon as possible ICRPD (Chile)": Jordan's bare
+    verb takes "ICRPD"; "/ sign and ratify the ICRMW" gives "the ICRMW".
+    """
+    rest = piece.lstrip(" ,")
+    if not rest.startswith("/"):
+        return None
+    rest = rest[1:].strip()
+    while rest:
+        if m := _WHEN.match(rest):
+            rest = rest[m.end() :].lstrip(" ,")
+            continue
+        word = re.match(r"[\w'’\-]+", rest)
+        if word is None or not (_verbal(word.group(0)) or word.group(0) in ("and", "or")):
+            break
+        rest = rest[word.end() :].lstrip(" ,")
+    # Only an object right after the verbs: "/Finalise and publish at an early date" has none.
+    return rest if _OBJECT_START.match(rest) else None
+
+
+def _run_on(piece: str) -> str:
+    """The object alone, when the piece goes on to a recommendation of the states it names.
+
+    "/ratify (Azerbaijan) the OP-CAT and establish an effective National Preventive
+    Mechanism (Denmark)": Azerbaijan, not named after it, recommended "ratify the OP-CAT".
+    """
+    for m in re.finditer(r"\s+and\s+([a-z]+)\b", piece):
+        if m.group(1) in _VERBS and m.start() > 0:
+            return piece[: m.start()]
+    return piece
 
 
 def _complete_short(
@@ -639,14 +731,23 @@ def _complete_short(
         return out
     for k, (full, states) in enumerate(heads):
         later = {st for _raw, sts in chain[k + 1 :] for st in sts}
-        if not _short(chain[k][0]) or k + 1 >= len(chain) or (own_later and later & set(states)):
+        # "Ratify (France) as soon as possible (Chile)/consider ... the CED": a bare verb's
+        # adverbial is as bare as the verb.
+        bare = _short(chain[k][0]) or (
+            k > 0
+            and _ADVERBIAL.fullmatch(_squash(chain[k][0]).lstrip(" ,")) is not None
+            and _short(chain[k - 1][0])
+        )
+        if not bare or k + 1 >= len(chain) or (own_later and later & set(states)):
             continue  # no words follow, or the state's own later piece names the object
         dangling = _dangling(chain[k][0])
         for raw, _st in chain[k + 1 :]:
             piece = _squash(raw).lstrip(" ,")
             if _short(piece) or _ADVERBIAL.fullmatch(piece):
                 continue  # another bare verb: "accede to (Australia)"
-            if re.match(r"(?:and\s|or\s|/)", piece) or dangling:
+            if (item := _alternative_object(piece)) is not None:
+                piece = item
+            elif re.match(r"(?:and\s|or\s|/)", piece) or dangling:
                 # "and ratify the Protocol", "/ Consider ratifying the Convention": the
                 # object starts at its article.
                 m = _OBJECT.search(piece)
@@ -658,6 +759,7 @@ def _complete_short(
                     break
                 piece = piece[m.start() :]
             piece = re.split(r",\s+(?:and|as\s+well\s+as)\s+|;", piece)[0].strip(_PART_TRIM)
+            piece = _run_on(piece)
             out[k] = (f"{_squash(full).rstrip(_PART_TRIM)} {piece}", states)
             break
     return out
@@ -670,7 +772,8 @@ _CONTINUES = re.compile(
     r"^(?:,\s*)?(?:(?:and|or)\s+)?(?:as\s+well\s+as|in|with|within|without|particularly|"
     r"in\s+particular|especially|including|notably|namely|inter\s+alia|such\s+as|on|of|"
     r"for|through|by|at|under|into|from|the|a|an|as\s+a\s+(?:way|means|step|matter)|"
-    r"as\s+soon\s+as|as\s+early\s+as|at\s+the\s+earliest|without\s+(?:further\s+)?delay)\s",
+    r"as\s+soon\s+as|as\s+early\s+as|as\s+appropriate|at\s+the\s+earliest|"
+    r"without\s+(?:further\s+)?delay)\s",
 )
 # ... of which a list item ("the Optional Protocol to CAT") completes only the verb phrase:
 # "Consider ratifying the OP-CEDAW (Brazil), the OP-CAT (Brazil, Djibouti)".
