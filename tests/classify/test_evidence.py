@@ -49,12 +49,35 @@ def test_every_label_of_the_case_texts_has_evidence(clf):
 
 
 def test_labels_decided_by_absence_cite_the_wording(clf):
-    c = clf.classify("Further promote and protect human rights (Albania);")
+    c = clf.classify("Keep up the good work (Albania);")
     assert c.labels["verdict"].value == "vague"
     [ev] = c.labels["verdict"].evidence
-    assert ev.text == "Further promote and protect human rights"
+    assert ev.text == "Keep up the good work"
+    assert ev.rule_id == c.labels["verdict"].decided_by == "vague.no_named_subject"
     [persons] = c.affected_persons
     assert persons.value == "general" and persons.evidence[0].text == ev.text
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "rule"),
+    [
+        (
+            "Further promote and protect human rights (Albania);",
+            "human rights",
+            "generic.human_rights",
+        ),
+        (
+            "Continue to protect the rights of vulnerable groups",
+            "vulnerable groups",
+            "generic.vulnerable",
+        ),
+        ("Continue its efforts in this regard", "its efforts", "generic.own_efforts"),
+    ],
+)
+def test_a_vague_verdict_cites_the_words_that_name_no_subject(clf, text, words, rule):
+    verdict = clf.classify(text).labels["verdict"]
+    assert verdict.value == "vague" and verdict.decided_by == "vague.no_named_subject"
+    assert [(e.text, e.rule_id) for e in verdict.evidence] == [(words, rule)]
 
 
 def test_model_labels_whose_top_ngrams_are_not_in_the_text_still_cite_words(clf):
@@ -83,8 +106,9 @@ def test_a_label_no_word_weighs_toward_cites_the_model_prior(clf):
     names = clf.category._names()
     coef = sparse.lil_matrix((2, len(names)), dtype=np.float32)
     coef[1, int(np.flatnonzero(names == "full__ratify")[0])] = 1.0
-    model = MultiLabelModel("t", None, coef.tocsr(), np.array([1.0, 0.0]), ["a", "b"],
-                            np.zeros(2), "9")
+    model = MultiLabelModel(
+        "t", None, coef.tocsr(), np.array([1.0, 0.0]), ["a", "b"], np.zeros(2), "9"
+    )
     model.set_feature_names(names)
     texts = [" Ratify the ICCPR. "]
     X = clf.category.transform(texts)
@@ -107,7 +131,10 @@ IMPLEMENT_NAMED = [
         "Rapporteur on torture",
         "Special Rapporteur",
     ),
-    ("Implement the concluding observations of the Committee on the Rights of the Child", "Committee"),
+    (
+        "Implement the concluding observations of the Committee on the Rights of the Child",
+        "Committee",
+    ),
     ("Implement CRC recommendations by setting a national plan", "CRC"),
 ]
 
@@ -135,6 +162,4 @@ def test_implementing_a_named_bodys_recommendations_is_specific_in_any_order(clf
 def test_implementing_unnamed_recommendations_is_not_specific(clf, text):
     c = clf.classify(text)
     assert c.labels["verdict"].value in {"general", "vague"}, c.labels["verdict"]
-    assert not any(
-        h.rule.id == "specific.implement_named" for h in clf.specific.match(text)
-    ), text
+    assert not any(h.rule.id == "specific.implement_named" for h in clf.specific.match(text)), text

@@ -50,7 +50,7 @@ __all__ = [
     "strongest_part",
 ]
 
-CLASSIFIER_VERSION = "0.3.0"
+CLASSIFIER_VERSION = "0.3.1"  # 0.3.1: vague verdicts cite their generic words
 VERDICTS = ("specific", "general", "vague", "endorsing")
 # A clause opening: the text's start or a ";", ":" or "." before it, optionally a verb that
 # grants what follows ("Grant unfettered access ...").
@@ -333,6 +333,7 @@ class Classifier:
         self.specific = RuleSet(lexicons.specific)
         self.subjects = RuleSet(lexicons.subjects)
         self.groups = RuleSet(lexicons.groups)
+        self.generic = RuleSet(lexicons.generic_subjects)
         self.scan = RuleScan([self.flags, self.groups, self.endorsing, self.specific, self.subjects])
         self._unset = {name: new_label(name, "0", (), f"{name}.none", 1.0) for name in FLAGS}
 
@@ -652,10 +653,15 @@ class Classifier:
             p.verdict_by = "vague.sharing_only"
             p.verdict_evidence = tuple(p.flags["assistance_or_sharing"][:2])
         else:
-            # Decided by absence: the evidence is the wording itself, which names no subject.
+            # Decided by absence of a named subject: the evidence is what the wording asks about
+            # instead ("human rights", "vulnerable groups", "its efforts"), else the wording.
             p.verdict_by = "vague.no_named_subject"
-            a, b = wording(text)
-            p.verdict_evidence = (new_evidence(a, b, text[a:b], p.verdict_by, "rule"),)
+            generic = dedupe(h.evidence() for h in self.generic.match(text, low))
+            if generic:
+                p.verdict_evidence = tuple(generic[:3])
+            else:
+                a, b = wording(text)
+                p.verdict_evidence = (new_evidence(a, b, text[a:b], p.verdict_by, "rule"),)
 
     def _multilabel(
         self,

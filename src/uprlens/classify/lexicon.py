@@ -62,6 +62,7 @@ ALLOWED_LABELS: dict[str, frozenset[str]] = {
     "flags.jsonl": frozenset(FLAGS),
     "specific.jsonl": frozenset({"specific_act"}),
     "subjects.jsonl": frozenset({"named_subject"}),
+    "generic_subjects.jsonl": frozenset({"generic_subject"}),
     "groups.jsonl": frozenset({"affected_person", "unnamed_group"}),
 }
 
@@ -99,6 +100,8 @@ class Lexicons:
     subjects: tuple[Rule, ...]
     groups: tuple[Rule, ...]
     endorsing_by_sur: tuple[Rule, ...] = ()
+    # Words that make a wording vague ("human rights", "its efforts"): evidence, not a verdict.
+    generic_subjects: tuple[Rule, ...] = ()
 
 
 def _compile(expr: object, field: str, where: str, problems: list[str]) -> re.Pattern[str] | None:
@@ -275,6 +278,11 @@ def load_lexicons(directory: Path | None = None) -> Lexicons:
                 d / "endorsing_by_sur.jsonl", frames=critical_frames(d / "endorsing.jsonl")
             )
             if (d / "endorsing_by_sur.jsonl").is_file()
+            else ()
+        ),
+        generic_subjects=(
+            load_rules(d / "generic_subjects.jsonl")
+            if (d / "generic_subjects.jsonl").is_file()
             else ()
         ),
     )
