@@ -407,7 +407,7 @@ def _colon_lead(first: str) -> str | None:
 _MAX_NOUN_WORDS = 4
 
 
-def _parallel_head(before: str, item: str) -> str | None:
+def _parallel_head(before: str, item: str, *, joined: bool = False) -> str | None:
     """The words of the piece before that a bare noun phrase shares, cut where they start.
 
     "address cases of violence against women (Sweden), domestic violence (Algeria)":
@@ -419,13 +419,34 @@ def _parallel_head(before: str, item: str) -> str | None:
     # an adverb ("further strengthen ..."), is a verb phrase the verb list does not know.
     if len(words) > _MAX_NOUN_WORDS or not words[0][0].islower() or words[0].endswith("ly"):
         return None
+    if words[0].endswith("ing") and _verbal(words[0]):
+        # "Consider ratifying OP-CAT (Mexico), signing the Optional Protocol (Sweden)": the
+        # gerund stands where the gerund before stood.
+        gerunds = [
+            m for m in re.finditer(r"\b[a-z]+ing\b", text) if m.start() > 0 and _verbal(m.group(0))
+        ]
+        if gerunds:
+            return text[: gerunds[-1].start()]
     for w in words:
         if len(w) < 4 or not w.isalpha():
             continue
         hits = list(re.finditer(rf"\b{re.escape(w)}\b", text))
         if hits and hits[-1].start() > 0:
             return text[: hits[-1].start()]
+    if joined:
+        # "to ensure their safety (France) and freedom of expression (Switzerland)": sharing
+        # no word, a noun phrase joined by "and" is a second object of the last verb, when
+        # the object it stands beside is as short as a noun phrase.
+        for m in reversed(list(re.finditer(r"\b([a-z]+)\s+", text))):
+            if m.group(1) in _VERBS and m.start() > 0:
+                if len(text[m.end() :].split()) <= _MAX_NOUN_WORDS:
+                    return text[: m.end()]
+                break
     return None
+
+
+def _joined(piece: str) -> bool:
+    return re.match(r"(?:,\s*)?and\s", _squash(piece).lstrip(" \t")) is not None
 
 
 def _list_item(piece: str) -> str | None:
@@ -558,8 +579,11 @@ def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
     order: dict[str, None] = {}
     for _raw, states in chain:
         order.update(dict.fromkeys(states))
-    wordings: dict[str, list[str]] = {st: [] for st in order}
-    heads = _with_heads(chain)
+    # A state's wordings, each a list of pieces: usually one, a second when the state's later
+    # piece is another recommendation than its first.
+    wordings: dict[str, list[list[str]]] = {st: [] for st in order}
+    substitutes: set[int] = set()
+    heads = _with_heads(chain, substitutes)
     completed = _complete_short(chain, heads, tail, own_later=False)
     first = {st: k for k in reversed(range(len(chain))) for st in chain[k][1]}
 
@@ -575,6 +599,30 @@ def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
             and verbs <= (_verb_stems(chain[first[st]][0], partial=True) or set())
         )
 
+    def parallel(k: int) -> bool:
+        item = _list_item(chain[k][0])
+        verb = re.match(r"(?:and|or)\s+([a-z]+)\s", _squash(heads[k][0]).lstrip(_PART_TRIM))
+        return (
+            item is not None
+            and verb is not None
+            and verb.group(1) in _VERBS
+            and _parallel_head(heads[k - 1][0], item, joined=_joined(chain[k][0])) is not None
+        )
+
+    def foreign(k: int) -> bool:
+        # "to consider extending a standing invitation (Mexico), extend invitations to the
+        # thematic procedures (Ukraine) particularly to those that requested a visit (Mexico)":
+        # Mexico's modifier completes Ukraine's wording, which is not Mexico's first one.
+        piece = _squash(chain[k][0])
+        head = _squash(heads[k][0]).lstrip(_PART_TRIM)
+        verb = re.match(r"(?:to\s+)?([a-z]+)\s", head.casefold())
+        return (
+            _NARROWS.match(piece) is not None
+            and head != piece.lstrip(_PART_TRIM)
+            and verb is not None
+            and verb.group(1) in _VERBS
+        )
+
     for k, (raw, states) in enumerate(chain):
         for st in dict.fromkeys(states):
             if repeats(k, st):
@@ -583,12 +631,26 @@ def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
             # A state's first piece carries the words it completes; later pieces are its own,
             # and a bare verb of a state named no more takes the object named after it.
             full = heads[k][0] if later else completed[k][0]
-            wordings[st].append(raw if wordings[st] else full)
+            if not wordings[st]:
+                wordings[st].append([full])
+            elif k in substitutes or (k > 0 and st not in chain[k - 1][1] and foreign(k)):
+                # "... to detention and prison facilities (Czech Republic) to all detention
+                # facilities (Czech Republic, Hungary)": a second wording of the state.
+                wordings[st].append([heads[k][0]])
+            elif k > 0 and st not in chain[k - 1][1] and parallel(k):
+                # "To promote the work of defenders (Sweden, Switzerland) and take measures to
+                # ensure their safety (France) and freedom of expression (Switzerland)": the
+                # verb Switzerland's noun phrase shares was said for France, not for it.
+                wordings[st][-1].append(f" {heads[k][0]}")
+            else:
+                wordings[st][-1].append(raw)
     grouped: dict[str, list[str]] = {}
-    for st, pieces in wordings.items():
-        text = _squash("".join(pieces) + (f" {tail}" if tail else ""))
-        text = re.sub(r"^(?:and|or)\s+", "", text.strip(_PART_TRIM)).strip(_PART_TRIM)
-        grouped.setdefault(text, []).append(st)
+    for st, segments in wordings.items():
+        for n, pieces in enumerate(segments, start=1):
+            end = f" {tail}" if tail and n == len(segments) else ""
+            text = _squash("".join(pieces) + end)
+            text = re.sub(r"^(?:and|or)\s+", "", text.strip(_PART_TRIM)).strip(_PART_TRIM)
+            grouped.setdefault(text, []).append(st)
     return [Part(text=t, states=tuple(sts)) for t, sts in grouped.items()]
 
 
@@ -780,6 +842,12 @@ _CONTINUES = re.compile(
 # "To ratify the OP-CAT (Mexico) and to do so as soon as possible (United Kingdom)": the
 # words after "do so" qualify the wording before it.
 _DO_SO = re.compile(r"^(?:,\s*)?(?:and\s+)?(?:to\s+)?do\s+so\s+(?=[a-z])")
+_AS_WELL_AS = re.compile(r"(?:,\s*)?as\s+well\s+as\s+(?:to\s+)?([a-z]+)\b")
+_PREPOSITION = re.compile(r"(?:,\s*)?(to|in|for|on|at|against|from|into)\s+(?=[a-z])")
+_NARROWS = re.compile(
+    r"(?:,\s*)?(?:and\s+)?(?:particularly|in\s+particular|especially|notably)\s"
+)
+_AND_OF = re.compile(r"(?:,\s*)?(?:and|or)\s+of\s")
 # "promptly (Peru)": a bare adverb qualifies the wording before it.
 _ADVERB = re.compile(r"(?:,\s*)?(?:(?:and|or)\s+)?[a-z]+ly\s*,?")
 _LIST_ITEM = re.compile(r"^(?:,\s*)?(?:(?:and|or)\s+)?(?:the|a|an)\s")
@@ -792,8 +860,38 @@ _POINTS_BACK = re.compile(
 )
 
 
-def _with_heads(chain: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
-    """Each piece with the words it completes: the text before it, or that text's verb phrase."""
+def _prepositional_parallel(base_text: str, piece: str) -> str | None:
+    """The wording with a prepositional phrase put in place of the one it parallels.
+
+    "access of the ICRC to detention and prison facilities (Czech Republic) to all detention
+    facilities (Hungary)": Hungary's wording is "access of the ICRC to all detention
+    facilities"; the two phrases open with the same preposition and share a noun.
+    """
+    m = _PREPOSITION.match(piece)
+    if m is None:
+        return None
+    prep, rest = m.group(1), piece[m.end() :].rstrip(_PART_TRIM)
+    if prep == "to" and _verbal(rest.split()[0]):
+        return None  # "to ensure that ...": an infinitive, not a prepositional phrase
+    hits = list(re.finditer(rf"\s{prep}\s", base_text))
+    if not hits or hits[-1].start() == 0:
+        return None
+    # Only the last phrase with that preposition, and only a short one, is the parallel.
+    after = base_text[hits[-1].end() :]
+    nouns = set(re.findall(r"[a-z]{4,}", rest))
+    if nouns & set(re.findall(r"[a-z]{4,}", after)) and len(after.split()) <= 2 * _MAX_NOUN_WORDS:
+        return f"{base_text[: hits[-1].start()]} {prep} {rest}"
+    return None
+
+
+def _with_heads(
+    chain: list[tuple[str, list[str]]], substitutes: set[int] | None = None
+) -> list[tuple[str, list[str]]]:
+    """Each piece with the words it completes: the text before it, or that text's verb phrase.
+
+    The pieces whose wording replaces words of the one before instead of adding to it go in
+    ``substitutes``.
+    """
     out: list[tuple[str, list[str]]] = []
     # The last piece that is no modifier, and the wording that modifiers after it complete:
     # its text and the list items joined to it ("ratify the CRPD (Brazil) and the Optional
@@ -805,7 +903,11 @@ def _with_heads(chain: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]
         wording = None
         if k > 0 and lead and (item := _list_item(piece)):
             wording = f"{lead} {item}"
-        elif k > 0 and (item := _list_item(piece)) and (head := _parallel_head(out[-1][0], item)):
+        elif (
+            k > 0
+            and (item := _list_item(piece))
+            and (head := _parallel_head(out[-1][0], item, joined=_joined(piece)))
+        ):
             wording = f"{head}{item}"
         elif k > 0 and not _CONTINUES.match(piece) and _POINTS_BACK.search(piece):
             # "... concerning torture (Uzbekistan) and combat impunity in this regard
@@ -815,11 +917,35 @@ def _with_heads(chain: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]
             out.append((wording, states))
             base, base_text = k, wording.rstrip(_PART_TRIM)
             continue
+        if k > 0 and (m := _AS_WELL_AS.match(piece)) and _verbal(m.group(1)):
+            # "... by Roma people (Ireland) as well as to take further measures (Brazil)": a
+            # verb after "as well as" opens the next wording, it does not qualify this one.
+            out.append((re.sub(r"^(?:,\s*)?as\s+well\s+as\s+", "", piece), states))
+            base, base_text = k, out[-1][0].rstrip(_PART_TRIM)
+            continue
+        if k > 0 and (wording := _prepositional_parallel(base_text, piece)):
+            out.append((wording, states))
+            base, base_text = k, wording
+            if substitutes is not None:
+                substitutes.add(k)
+            continue
+        if k > 0 and (m := _AND_OF.match(piece)) and (cut := base_text.rfind(" of ")) > 0:
+            # "freedom of expression (Sweden) and of the media (Canada)": Canada's wording is
+            # "freedom of the media", the "of" phrase standing where the first one stood.
+            out.append((f"{base_text[:cut]} {piece[m.end(0) - 3 :]}", states))
+            continue
         if k == 0 or not (
             _CONTINUES.match(piece) or _ADVERB.fullmatch(piece) or _DO_SO.match(piece)
         ):
             out.append((raw, states))
-            base, base_text = k, _squash(raw).rstrip(_PART_TRIM)
+            item = _list_item(piece) if k > 0 and _joined(piece) else None
+            if item and base_text and not _verbal(item.split()[0]):
+                # "to prevent torture (Germany) and other cruel treatment (France), in
+                # particular in places of detention (Sweden)": the noun phrase joins the
+                # wording before, which Sweden's modifier then completes with it.
+                base, base_text = k, f"{base_text} {piece.rstrip(_PART_TRIM)}"
+            else:
+                base, base_text = k, _squash(raw).rstrip(_PART_TRIM)
             continue
         # "a NHRI ... (Morocco) promptly (Peru) through expeditious efforts (Malaysia)": a
         # modifier of other states than the modifier before it completes the base wording,
@@ -829,11 +955,36 @@ def _with_heads(chain: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]
         if _LIST_ITEM.match(piece):
             if re.match(r"(?:and|or)\s", piece):
                 base, base_text = k, f"{base_text} {piece.rstrip(_PART_TRIM)}"
+            sharing = [j for j in range(k) if set(states) & set(chain[j][1])]
+            if own and sharing and not set(states) & set(chain[k - 1][1]):
+                # "Consider ratifying OP-CAT (Mexico, Brazil) ..., and take measures to do so
+                # (United Kingdom, and the Rome Statute (Mexico, Slovakia, Brazil)": the list
+                # item goes on with the wording of the states it names again, not the one
+                # before it.
+                head = _squash(out[sharing[-1]][0]).rstrip(_PART_TRIM)
+                verbs = [w for w in re.finditer(r"[\w'’\-]+", head) if _verbal(w.group(0))]
+                if _DETERMINER.search(head) is None and verbs:
+                    head = head[: verbs[-1].end()]
+                    piece = re.sub(r"^(?:,\s*)?(?:and|or)\s+", "", piece)
+                    out.append((f"{head} {piece}", states))
+                    continue
             m = _DETERMINER.search(head)
-            if m is None:
+            preps = list(re.finditer(r"\s(?:of|to|for|on|against)\s", head))
+            nouns = set(re.findall(r"[a-z]{4,}", piece))
+            if (
+                m is None
+                and preps
+                and nouns & set(re.findall(r"[a-z]{4,}", head[preps[-1].end() :]))
+            ):
+                # "promotion of child rights (Greece) and the rights of minorities (Romania)":
+                # with no article to cut at, the list item is the object of the last
+                # preposition.
+                head = head[: preps[-1].end() - 1]
+            elif m is None:
                 out.append((raw, states))
                 continue
-            head = head[: m.start()]
+            else:
+                head = head[: m.start()]
         piece = re.sub(r"^,\s*", "", piece)
         if _LIST_ITEM.match(piece) or not own:
             piece = re.sub(r"^(?:and|or)\s+", "", piece)
@@ -1379,7 +1530,17 @@ def _speaker(text: str, names: _Names, sur: str | None) -> str | None:
     return None
 
 
+# A question the speaker goes on to ask in the same sentence is no part of the recommendation:
+# "(b) to eliminate restrictions on NGOs, and wished to know whether restrictions continue".
+_QUESTION = re.compile(
+    r",?\s+and\s+(?:also\s+)?(?:(?:wished|wanted)\s+to\s+know|asked\s+(?:whether|if|about|what|"
+    r"how|why|when|which)|enquired|inquired)\b"
+)
+
+
 def _trim_item(chunk: str) -> str:
+    if m := _QUESTION.search(chunk):
+        chunk = chunk[: m.start()]
     chunk = re.sub(r"[\s;,]*(\band\b|\bor\b)?(\s+also)?[\s;,]*$", "", chunk).strip(" .;,")
     return re.sub(r"^(and|or)\s+", "", chunk)
 
