@@ -35,7 +35,12 @@ symmetrically and never per report, make the second scoring:
    differ is either a run of pronouns and determiners on the report's side, not its first
    word, containing at least one pronoun (it, its, them, their, they, this, these, those, theirs, thereto, thereof,
    therein, such) against at most 15 words on UPR Info's side, or a rule-5 block, and the
-   report's wording with those blocks replaced reaches ratio >= 90 against the row.
+   report's wording with those blocks replaced reaches ratio >= 90 against the row. Or,
+   second form: taking one anaphoric phrase out of the report's wording (a pronoun, maybe
+   with "all"/"both", or a demonstrative and its next one or two words: "them all", "this
+   issue", "those recommendations"; never its first word) leaves a gap that UPR Info's row
+   fills with at most 15 words, every other word aligned ("consider extending a standing
+   invitation to them all" -> "... to the special procedures of the Council").
 5. Abbreviation spelled out (either way). A block that is an acronym printed in either text
    ("OP-CAT", "CRPD") against words whose initials spell it in order, first and last letter
    included ("Optional Protocol to the Convention against Torture"); or those words added
@@ -410,9 +415,52 @@ def _edited_match(pair_raw: str, pair: str, row_raw: str, row: str) -> tuple[flo
     # A wording must keep words of its own: "abolish it" against any row of the state that
     # starts "abolish" would be a guess, not an edit.
     if not rule or sum(1 for op in ops if op[0] == "equal" for _ in range(op[2] - op[1])) < 3:
-        return None
+        return _referent_match(pw, rw)
     sc = fuzz.ratio(" ".join(rebuilt), row, score_cutoff=THRESHOLD)
-    return (sc, rule) if sc else None
+    return (sc, rule) if sc else _referent_match(pw, rw)
+
+
+_DEMONSTRATIVE = frozenset({"this", "that", "these", "those", "such"})
+
+
+def _anaphoric_phrases(words: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans (start, end) of the report's words that stand for something named earlier:
+    a pronoun ("them", "them all", "it"), or a demonstrative and its noun ("this issue",
+    "those recommendations")."""
+    spans = []
+    for i, w in enumerate(words):
+        if i == 0:
+            continue  # a wording that starts with its pronoun is a fragment, not an edit
+        if w in PRONOUNS - _DEMONSTRATIVE or w in {"thereto", "thereof", "therein"}:
+            end = i + 1 + (i + 1 < len(words) and words[i + 1] in ("all", "both"))
+            spans.append((i, end))
+        elif w in _DEMONSTRATIVE:
+            for n in (1, 2):
+                if i + 1 + n <= len(words):
+                    spans.append((i, i + 1 + n))
+    return spans
+
+
+def _referent_match(pw: list[str], rw: list[str]) -> tuple[float, str] | None:
+    """Rule 4, second form: the anaphoric phrase taken out of the report's wording leaves a
+    gap that UPR Info's row fills with at most 15 words, the rest aligned."""
+    from difflib import SequenceMatcher
+
+    row = " ".join(rw)
+    best: tuple[float, str] | None = None
+    for a, b in _anaphoric_phrases(pw):
+        rest = pw[:a] + pw[b:]
+        ops = SequenceMatcher(None, rest, rw, autojunk=False).get_opcodes()
+        gaps = [op for op in ops if op[0] != "equal"]
+        if len(gaps) != 1 or gaps[0][0] != "insert" or gaps[0][1] != a:
+            continue
+        filled = gaps[0][4] - gaps[0][3]
+        if filled > _MAX_REFERENT or len(rest) < 3:
+            continue
+        sc = fuzz.ratio(" ".join(rest[:a] + rw[gaps[0][3] : gaps[0][4]] + rest[a:]), row)
+        if sc >= THRESHOLD and (best is None or sc > best[0]):
+            best = (sc, "4: pronoun replaced")
+    return best
 
 
 _SLASH = re.compile(r"[^\W\d]\s*/\s*[^\W\d]")

@@ -126,3 +126,43 @@ def test_slash_alternatives(ev) -> None:  # type: ignore[no-untyped-def]
 def test_rule6(ev, report: str, row: str, matches: bool) -> None:  # type: ignore[no-untyped-def]
     opening = ev._opening(["freedonia"])
     assert bool(ev._alternative_match(report, row, opening)) is matches
+
+
+@pytest.mark.parametrize(
+    ("report", "row", "matches"),
+    [
+        (
+            "consider extending a standing invitation to them all",
+            "Consider extending a standing invitation to the special procedures of the Council.",
+            True,
+        ),
+        (
+            "fully comply with those recommendations and do its utmost to ensure accountability",
+            "Fully comply with the recommendations of the Committee against Torture and do its "
+            "utmost to ensure accountability",
+            True,
+        ),
+        # the gap must be the only difference
+        (
+            "fully comply with those recommendations and do its utmost to ensure accountability",
+            "Fully comply with the recommendations of the Committee against Torture and ensure "
+            "that the police are trained",
+            False,
+        ),
+        # more than 15 words is no referent
+        (
+            "repeal this law at once",
+            "Repeal the law on the registration and activities of non-governmental organisations "
+            "adopted in 2009 which restricts freedom of association and assembly at once",
+            False,
+        ),
+        # a wording that starts with its pronoun is a fragment
+        (
+            "them all to visit the country",
+            "Invite the special procedures to visit the country",
+            False,
+        ),
+    ],
+)
+def test_rule4_referent_fills_the_gap(ev, report: str, row: str, matches: bool) -> None:  # type: ignore[no-untyped-def]
+    assert (_match(ev, report, row) is not None) is matches
