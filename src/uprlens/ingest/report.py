@@ -687,6 +687,24 @@ def _short(piece: str) -> bool:
     return 0 < len(words) <= 2 and not any(re.search(r"[A-Z]{2}", w) for w in words[1:])
 
 
+# Second words of a two-word verb phrase that still waits for its object: "accede to",
+# "become party", "sign up".
+_PARTICLES = frozenset(
+    {"to", "on", "in", "into", "up", "with", "for", "of", "at", "by", "from", "upon", "party"}
+)
+
+
+def _has_object(piece: str) -> bool:
+    """A verb and a noun, no article: "Consolidate reconciliation", "Increase efforts"."""
+    words = re.sub(r"^(?:,\s*)?(?:(?:and|or)\s+)?", "", _squash(piece)).strip(_PART_TRIM).split()
+    return (
+        len(words) == 2
+        and words[1].isalpha()
+        and not _verbal(words[1])
+        and words[1].casefold() not in _PARTICLES
+    )
+
+
 def _verbal(word: str) -> bool:
     """An opening verb (lexicons/recommendation_verbs.csv), its gerund, or an "-ly" adverb."""
     w = word.casefold()
@@ -812,6 +830,10 @@ def _complete_short(
             elif re.match(r"(?:and\s|or\s|/)", piece) or dangling:
                 # "and ratify the Protocol", "/ Consider ratifying the Convention": the
                 # object starts at its article.
+                if re.match(r"(?:and|or)\s", piece) and _has_object(chain[k][0]):
+                    # "Consolidate reconciliation (Azerbaijan, Cameroon) and peace through
+                    # ... the United Nations (Cameroon)": a second object, not a shared one.
+                    break
                 m = _OBJECT.search(piece)
                 if m is None:
                     break

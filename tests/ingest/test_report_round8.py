@@ -1,0 +1,39 @@
+"""A verb with its own object does not take the object of the next state's wording.
+
+Modelled on A/HRC/10/71 (Burundi 2009), paragraph 80.15.
+"""
+
+from uprlens.ingest.report import _names, split_parts
+
+
+def _parts(text: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for part in split_parts(text, names=_names(), path="r.pdf", page=1, paragraph="80.15"):
+        for st in part.states:
+            out.setdefault(st, []).append(part.text)
+    return out
+
+
+def test_a_verb_and_its_noun_keep_to_themselves() -> None:
+    got = _parts(
+        "Consolidate reconciliation (Azerbaijan, Cameroon) and peace through scrupulous "
+        "respect for projects developed in cooperation with the United Nations (Cameroon);"
+    )
+    assert got["AZE"] == ["Consolidate reconciliation"]
+    assert got["CMR"] == [
+        "Consolidate reconciliation and peace through scrupulous respect for projects "
+        "developed in cooperation with the United Nations"
+    ]
+
+
+def test_a_bare_verb_still_takes_the_object_named_later() -> None:
+    got = _parts("Sign (Spain) and ratify the Second Optional Protocol (Slovenia);")
+    assert got["ESP"] == ["Sign the Second Optional Protocol"]
+
+
+def test_a_verb_and_noun_continued_by_an_infinitive_still_takes_it() -> None:
+    got = _parts(
+        "Enact legislation (Austria) to definitively abolish (France, Australia) the death "
+        "penalty;"
+    )
+    assert got["AUT"] == ["Enact legislation to definitively abolish the death penalty"]
