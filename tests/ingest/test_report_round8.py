@@ -37,3 +37,37 @@ def test_a_verb_and_noun_continued_by_an_infinitive_still_takes_it() -> None:
         "penalty;"
     )
     assert got["AUT"] == ["Enact legislation to definitively abolish the death penalty"]
+
+
+def test_the_recommending_formula_again_starts_a_new_wording() -> None:
+    # A/HRC/8/21 (Tunisia 2008), 83.5
+    got = _parts(
+        "Encourages Tunisia to continue working for the promotion of international solidarity "
+        "(Chad, Madagascar) and calls upon it to share its experience in the development of its "
+        "solidarity values (Madagascar); and further recommends Tunisia to continue working for "
+        "the World Solidarity Fund (Chad, Madagascar)"
+    )
+    assert got["MDG"][:2] == [
+        "Encourages Tunisia to continue working for the promotion of international solidarity",
+        "share its experience in the development of its solidarity values",
+    ]
+    # the same formula inside one state's wording
+    got = _parts(
+        "Encourages Tunisia to continue working for solidarity and calls upon it to share its "
+        "experience (Chad);"
+    )
+    assert got["TCD"] == [
+        "Encourages Tunisia to continue working for solidarity",
+        "share its experience",
+    ]
+
+
+def test_an_imperative_encourage_is_part_of_the_wording() -> None:
+    got = _parts(
+        "Support the National Human Rights Commission and encourage it to work in order to "
+        "elevate its accreditation status (Algeria);"
+    )
+    assert got["DZA"] == [
+        "Support the National Human Rights Commission and encourage it to work in order to "
+        "elevate its accreditation status"
+    ]

@@ -569,6 +569,14 @@ def _looks_like_state_list(content: str) -> bool:
     return bool(pieces) and all(_NAME_LIKE.fullmatch(p) for p in pieces)
 
 
+# The recommending formula again, in the third person, opening a later piece.
+_FORMULA = re.compile(
+    r"\s*(?:,\s*)?and\s+(?:also\s+)?(?:calls\s+(?:up)?on|urges|invites|encourages|requests)\s+"
+    r"(?:it|(?-i:the\s+(?:State|Government)|[A-Z][a-z]+))\s+to\s+(?=[a-z])",
+    re.I,
+)
+
+
 def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
     """Each state's own wording out of a phrase attributed piece by piece.
 
@@ -637,6 +645,10 @@ def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
                 # "... to detention and prison facilities (Czech Republic) to all detention
                 # facilities (Czech Republic, Hungary)": a second wording of the state.
                 wordings[st].append([heads[k][0]])
+            elif m := _FORMULA.match(raw):
+                # "... poverty (Chad, Madagascar) and calls upon it to share its experience
+                # ... (Madagascar)": the recommending State speaks again, a new wording.
+                wordings[st].append([raw[m.end() :]])
             elif k > 0 and st not in chain[k - 1][1] and parallel(k):
                 # "To promote the work of defenders (Sweden, Switzerland) and take measures to
                 # ensure their safety (France) and freedom of expression (Switzerland)": the
@@ -1021,7 +1033,12 @@ def _with_heads(
 _RECOMMENDS = re.compile(
     r"(?:;|\.)\s+(?:(?:it|and)\s+)?(?:also\s+|further\s+)?(?:recommend(?:s|ed)\s+"
     r"(?:that\s+(?:(?-i:the\s+(?:State|Government)|[A-Z][a-z]+)\s+(?=[a-z]))?)?|"
-    r"(?:encourage|urge|invite)(?:s|d)\s+(?-i:the\s+(?:State|Government)|[A-Z][a-z]+)\s+to\s+)",
+    r"(?:encourage|urge|invite)(?:s|d)\s+(?-i:the\s+(?:State|Government)|[A-Z][a-z]+)\s+to\s+)"
+    # "Encourages Tunisia to continue ... and calls upon it to share ...": the formula in the
+    # third person is the recommending State speaking again; an imperative ("and encourage it
+    # to work", said of an institution) is part of the wording.
+    r"|\s+and\s+(?:also\s+)?(?:calls\s+(?:up)?on|urges|invites|encourages|requests)\s+"
+    r"(?:it|(?-i:the\s+(?:State|Government)|[A-Z][a-z]+))\s+to\s+(?=[a-z])",
     re.I,
 )
 
