@@ -71,3 +71,19 @@ def test_an_imperative_encourage_is_part_of_the_wording() -> None:
         "Support the National Human Rights Commission and encourage it to work in order to "
         "elevate its accreditation status"
     ]
+
+
+def test_support_for_another_states_recommendation_is_a_second_wording() -> None:
+    # A/HRC/8/13 (Algeria 2008), 69.12
+    got = _parts(
+        "That Algeria implement measures to protect detainees from torture and ensure that all "
+        "cases of persons detained are brought to the attention of the judiciary without delay; "
+        "expresses support for the recommendation of United Kingdom regarding cooperation with "
+        "special procedures mandate holders (Germany)"
+    )
+    assert got["DEU"] == [
+        "That Algeria implement measures to protect detainees from torture and ensure that all "
+        "cases of persons detained are brought to the attention of the judiciary without delay",
+        "the recommendation of United Kingdom regarding cooperation with special procedures "
+        "mandate holders",
+    ]

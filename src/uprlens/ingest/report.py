@@ -1033,7 +1033,10 @@ def _with_heads(
 _RECOMMENDS = re.compile(
     r"(?:;|\.)\s+(?:(?:it|and)\s+)?(?:also\s+|further\s+)?(?:recommend(?:s|ed)\s+"
     r"(?:that\s+(?:(?-i:the\s+(?:State|Government)|[A-Z][a-z]+)\s+(?=[a-z]))?)?|"
-    r"(?:encourage|urge|invite)(?:s|d)\s+(?-i:the\s+(?:State|Government)|[A-Z][a-z]+)\s+to\s+)"
+    r"(?:encourage|urge|invite)(?:s|d)\s+(?-i:the\s+(?:State|Government)|[A-Z][a-z]+)\s+to\s+|"
+    # "...without delay; expresses support for the recommendation of United Kingdom regarding
+    # cooperation with special procedures": a second recommendation, by endorsement.
+    r"expresse[sd]\s+(?:its\s+)?support\s+(?:for|to)\s+(?=the\s+recommendation))"
     # "Encourages Tunisia to continue ... and calls upon it to share ...": the formula in the
     # third person is the recommending State speaking again; an imperative ("and encourage it
     # to work", said of an institution) is part of the wording.
