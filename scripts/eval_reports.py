@@ -50,8 +50,9 @@ symmetrically and never per report, make the second scoring:
    state the alternative that state used. A text with each "/" reduced to the words before or
    after it (1-3 words on that side dropped) is scored like the text itself, alone or with a
    rule 4-5 edit; either side's slashes count.
-   Rules 4-6 only pair wordings that rules 1-3 left unmatched; the summary counts the
-   matches they add.
+   Rules 4-6 only pair wordings that rules 1-3 left unmatched, and last, rule 2 is tried
+   once more with rule 5's abbreviations contracted on both sides ("the Millennium
+   Development Goals" read as "MDG"); the summary counts the matches these add.
 
 - recall = matched UPR Info rows / UPR Info rows
 - precision = matched pairs / extracted pairs
@@ -330,6 +331,30 @@ def score(
             if not row_ok[i] and not pair_ok[j]:
                 row_ok[i] = pair_ok[j] = True
                 result.by_rule["6: one of X/Y kept"] += 1
+        # Rules 2 and 5 together: a split or merged wording whose parts also spell out an
+        # abbreviation the other side prints ("the MDGs" / "the Millennium Development Goals").
+        letters = set().union(
+            *(_acronym_letters(rows[i][1]) for i in ris),
+            *(_acronym_letters(pairs[j][1]) for j in pjs),
+        )
+        if letters:
+            crows = {i: _contract(srows[i], letters) for i in ris if not row_ok[i]}
+            cpairs = {j: _contract(spairs[j], letters) for j in pjs if not pair_ok[j]}
+            for wholes, members, whole_ok, member_ok, wtext, mtext in (
+                (cpairs, crows, pair_ok, row_ok, cpairs, crows),
+                (crows, cpairs, row_ok, pair_ok, crows, cpairs),
+            ):
+                for w in wholes:
+                    if whole_ok[w]:
+                        continue
+                    inside = [
+                        m for m in members if not member_ok[m] and _inside(mtext[m], wtext[w])
+                    ]
+                    if len(inside) >= 2 and _covers(wtext[w], [mtext[m] for m in inside]):
+                        whole_ok[w] = True
+                        for m in inside:
+                            member_ok[m] = True
+                        result.by_rule["2+5: split, abbreviation spelled out"] += 1
     result.matched_rows = sum(row_ok)
     result.matched_pairs = sum(pair_ok)
     result.row_ok, result.pair_ok, result.pair_list = row_ok, pair_ok, pairs  # type: ignore[attr-defined]
@@ -461,6 +486,30 @@ def _referent_match(pw: list[str], rw: list[str]) -> tuple[float, str] | None:
         if sc >= THRESHOLD and (best is None or sc > best[0]):
             best = (sc, "4: pronoun replaced")
     return best
+
+
+def _contract(text: str, letters: set[str]) -> str:
+    """The text with every run of words that spells one of the acronyms replaced by it."""
+    words = text.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(12, len(words) - i), 1, -1):
+            span = words[i : i + n]
+            if n <= 3 and "".join(span) in letters:  # "op cat", the normalised "OP-CAT"
+                hit: str | None = "".join(span)
+            else:
+                hit = next((a for a in letters if len(a) >= 2 and _spells(span, a)), None)
+            if hit and (
+                "".join(span) == hit or sum(1 for w in span if w not in _JOINERS) <= len(hit) + 1
+            ):
+                out.append(hit)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
 
 
 _SLASH = re.compile(r"[^\W\d]\s*/\s*[^\W\d]")

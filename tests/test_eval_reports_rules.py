@@ -166,3 +166,14 @@ def test_rule6(ev, report: str, row: str, matches: bool) -> None:  # type: ignor
 )
 def test_rule4_referent_fills_the_gap(ev, report: str, row: str, matches: bool) -> None:  # type: ignore[no-untyped-def]
     assert (_match(ev, report, row) is not None) is matches
+
+
+def test_contract_replaces_spelled_out_acronyms(ev) -> None:  # type: ignore[no-untyped-def]
+    assert ev._contract("achieve the millennium development goals by 2015", {"mdg"}) == (
+        "achieve the mdg by 2015"
+    )
+    assert ev._contract("ratify the op cat", {"opcat"}) == "ratify the opcat"
+    # initials that spell it only across too many words are no expansion
+    assert ev._contract("make great strides in making good progress", {"mdg"}) == (
+        "make great strides in making good progress"
+    )
