@@ -87,3 +87,21 @@ def test_support_for_another_states_recommendation_is_a_second_wording() -> None
         "the recommendation of United Kingdom regarding cooperation with special procedures "
         "mandate holders",
     ]
+
+
+def test_a_framed_dialogue_sentence_keeps_what_it_is_about() -> None:
+    # A/HRC/8/13 (Algeria 2008), paragraph 63: the framing names the law the request concerns.
+    from uprlens.ingest.report import _unlettered
+
+    text = (
+        "The Netherlands welcomed the report. In relation to Law No. 90-07 on freedom of "
+        "expression, it recommended the drafting of a follow-up report with a view to further "
+        "strengthening domestic laws on freedom of expression. It also recommended further "
+        "cooperation with special procedures."
+    )
+    assert [t for _, t in _unlettered(63, text, lettered=False)] == [
+        "In relation to Law No. 90-07 on freedom of expression, it recommended the drafting of "
+        "a follow-up report with a view to further strengthening domestic laws on freedom of "
+        "expression",
+        "further cooperation with special procedures",
+    ]

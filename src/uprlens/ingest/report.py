@@ -1750,6 +1750,14 @@ _ASKS = re.compile(
 )
 
 
+# A dialogue sentence that opens by naming its subject, then says who recommended.
+_FRAMED = re.compile(
+    r"(?:In\s+relation\s+to|With\s+(?:regard|respect)\s+to|Regarding|Concerning|As\s+regards|"
+    r"In\s+respect\s+of|On\s+the\s+(?:issue|question)\s+of)\s[^;]{3,200}?,\s+"
+    r"(?:it|(?-i:[A-Z][\w’'-]*)(?:\s+(?-i:[A-Z][\w’'-]*)){0,3})\s+(?:also\s+)?$"
+)
+
+
 def _unlettered(number: int, text: str, *, lettered: bool) -> list[tuple[str, str]]:
     """Recommendations of a dialogue paragraph that carry no letter, with their ids."""
     out: list[tuple[str, str]] = []
@@ -1769,6 +1777,11 @@ def _unlettered(number: int, text: str, *, lettered: bool) -> list[tuple[str, st
             continue
         body = _BODY_RECOMMENDED.search(sent)
         if body and body.end() >= m.start() and "recommend" not in sent[m.end() :]:
+            continue
+        if _FRAMED.match(sent[: m.start()]):
+            # "In relation to Law No. 90-07 on freedom of expression, it recommended the
+            # drafting of a follow-up report ...": the framing names what the request is about.
+            chunks.append(sent.strip().rstrip("."))
             continue
         chunks.append(sent[m.end() :].strip().rstrip("."))
     if not chunks and not lettered:
