@@ -286,18 +286,7 @@ def score(
             continue
         # Rule 2: one wording against several of the other side (UPR Info writes one row per
         # treaty of a list, or joins wordings the report attributes piece by piece).
-        for wholes, members, whole_ok, member_ok, wtext, mtext in (
-            (pjs, ris, pair_ok, row_ok, spairs, srows),
-            (ris, pjs, row_ok, pair_ok, srows, spairs),
-        ):
-            for w in wholes:
-                if whole_ok[w]:
-                    continue
-                inside = [m for m in members if not member_ok[m] and _inside(mtext[m], wtext[w])]
-                if len(inside) >= 2 and _covers(wtext[w], [mtext[m] for m in inside]):
-                    whole_ok[w] = True
-                    for m in inside:
-                        member_ok[m] = True
+        _split_matches(pjs, ris, pair_ok, row_ok, spairs, srows)
         # Rules 4 and 5: a pronoun UPR Info replaced by its referent, an abbreviation it
         # spelled out (or the reverse). Only those word blocks may differ; the rest of the two
         # wordings must still match at the threshold.
@@ -340,21 +329,8 @@ def score(
         if letters:
             crows = {i: _contract(srows[i], letters) for i in ris if not row_ok[i]}
             cpairs = {j: _contract(spairs[j], letters) for j in pjs if not pair_ok[j]}
-            for wholes, members, whole_ok, member_ok, wtext, mtext in (
-                (cpairs, crows, pair_ok, row_ok, cpairs, crows),
-                (crows, cpairs, row_ok, pair_ok, crows, cpairs),
-            ):
-                for w in wholes:
-                    if whole_ok[w]:
-                        continue
-                    inside = [
-                        m for m in members if not member_ok[m] and _inside(mtext[m], wtext[w])
-                    ]
-                    if len(inside) >= 2 and _covers(wtext[w], [mtext[m] for m in inside]):
-                        whole_ok[w] = True
-                        for m in inside:
-                            member_ok[m] = True
-                        result.by_rule["2+5: split, abbreviation spelled out"] += 1
+            n = _split_matches(list(cpairs), list(crows), pair_ok, row_ok, cpairs, crows)
+            result.by_rule["2+5: split, abbreviation spelled out"] += n
     result.matched_rows = sum(row_ok)
     result.matched_pairs = sum(pair_ok)
     result.row_ok, result.pair_ok, result.pair_list = row_ok, pair_ok, pairs  # type: ignore[attr-defined]
@@ -486,6 +462,33 @@ def _referent_match(pw: list[str], rw: list[str]) -> tuple[float, str] | None:
         if sc >= THRESHOLD and (best is None or sc > best[0]):
             best = (sc, "4: pronoun replaced")
     return best
+
+
+def _split_matches(
+    pjs: list[int],
+    ris: list[int],
+    pair_ok: list[bool],
+    row_ok: list[bool],
+    ptext: Sequence[str] | dict[int, str],
+    rtext: Sequence[str] | dict[int, str],
+) -> int:
+    """Rule 2, both ways: a wording matches >= 2 shorter ones of the other side lying inside
+    it and covering it. Marks what matched; returns how many wholes matched."""
+    n = 0
+    for wholes, members, whole_ok, member_ok, wtext, mtext in (
+        (pjs, ris, pair_ok, row_ok, ptext, rtext),
+        (ris, pjs, row_ok, pair_ok, rtext, ptext),
+    ):
+        for w in wholes:
+            if whole_ok[w]:
+                continue
+            inside = [m for m in members if not member_ok[m] and _inside(mtext[m], wtext[w])]
+            if len(inside) >= 2 and _covers(wtext[w], [mtext[m] for m in inside]):
+                whole_ok[w] = True
+                for m in inside:
+                    member_ok[m] = True
+                n += 1
+    return n
 
 
 def _contract(text: str, letters: set[str]) -> str:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from uprlens.ingest.report import _clean_page, _names, split_parts
+from uprlens.ingest.report import _clean_page
 
-
-def _parts(text: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for part in split_parts(text, names=_names(), path="r.pdf", page=1, paragraph="57.1"):
-        for st in part.states:
-            out.setdefault(st, []).append(part.text)
-    return out
+from .report_helpers import wordings
 
 
 def test_adverb_piece_completes_the_wording_before_it() -> None:
-    got = _parts(
+    got = wordings(
         "To consider ratifying the Convention on the Rights of Persons with Disabilities "
         "(Brazil) as soon as possible (Chile);"
     )
@@ -28,7 +22,7 @@ def test_adverb_piece_completes_the_wording_before_it() -> None:
 
 
 def test_list_item_after_semicolon_takes_the_verb_of_the_list() -> None:
-    got = _parts(
+    got = wordings(
         "To consider ratifying the Convention against Torture (Brazil), the Optional Protocol "
         "thereto (Mexico); and the International Convention for the Protection of All Persons "
         "from Enforced Disappearance (Peru);"
@@ -40,12 +34,12 @@ def test_list_item_after_semicolon_takes_the_verb_of_the_list() -> None:
 
 
 def test_new_sentence_after_semicolon_is_left_alone() -> None:
-    got = _parts("Ratify the Convention (Brazil); and abolish the death penalty (Peru);")
+    got = wordings("Ratify the Convention (Brazil); and abolish the death penalty (Peru);")
     assert got["PER"] == ["abolish the death penalty"]
 
 
 def test_footnote_markers_around_state_names() -> None:
-    got = _parts(
+    got = wordings(
         "Consider (New Zealand, Chile, 1 China, 2 Mexico 3), with priority, (Italy) 4 "
         "ratifying the Convention on the Rights of Persons with Disabilities;"
     )

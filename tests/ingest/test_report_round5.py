@@ -3,19 +3,11 @@
 Synthetic paragraphs modelled on A/HRC/11/27 (Mexico 2009) and A/HRC/11/18 (Bangladesh 2009).
 """
 
-from uprlens.ingest.report import _names, split_parts
-
-
-def _parts(text: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for part in split_parts(text, names=_names(), path="r.pdf", page=1, paragraph="93.1"):
-        for st in part.states:
-            out.setdefault(st, []).append(part.text)
-    return out
+from .report_helpers import wordings
 
 
 def test_piece_pointing_back_takes_the_wording_before() -> None:
-    got = _parts(
+    got = wordings(
         "Ensure the timely and impartial investigation of all allegations concerning torture "
         "(Uzbekistan) and combat impunity in this regard (France, Japan)"
     )
@@ -30,7 +22,7 @@ def test_piece_pointing_back_takes_the_wording_before() -> None:
 
 
 def test_clause_with_it_as_subject_keeps_its_antecedent() -> None:
-    got = _parts(
+    got = wordings(
         "Continue the criminal justice reforms (Turkey) and ensure that it is implemented "
         "quickly (Austria)"
     )
@@ -43,7 +35,7 @@ def test_clause_with_it_as_subject_keeps_its_antecedent() -> None:
 def test_pronoun_object_alone_does_not_pull_in_the_wording_before() -> None:
     # UPR Info keeps "Ratify the Protocol thereto" as its own row with the referent spelled
     # out; prefixing the earlier wording loses more rows than it gains across the corpus.
-    got = _parts(
+    got = wordings(
         "Implement the Convention against Torture (Benin), ratify the Optional Protocol "
         "thereto (Mexico)"
     )
@@ -51,7 +43,7 @@ def test_pronoun_object_alone_does_not_pull_in_the_wording_before() -> None:
 
 
 def test_in_particular_after_semicolon_continues_the_wording() -> None:
-    got = _parts(
+    got = wordings(
         "Take the necessary measures to prevent the use of torture (Japan); in particular "
         "by security forces in prisons (France)"
     )
@@ -63,12 +55,12 @@ def test_in_particular_after_semicolon_continues_the_wording() -> None:
 
 
 def test_semicolon_before_a_new_verb_still_ends_the_wording() -> None:
-    got = _parts("Ratify the OP-CAT (Japan); establish a preventive mechanism (France)")
+    got = wordings("Ratify the OP-CAT (Japan); establish a preventive mechanism (France)")
     assert got["FRA"] == ["establish a preventive mechanism"]
 
 
 def test_list_after_a_colon_lead_in_keeps_the_lead_in() -> None:
-    got = _parts(
+    got = wordings(
         "Consider ratifying or acceding to: OP-CAT (France, Netherlands); ICRMW (Mexico); "
         "other core international treaties to which it is not a party (Slovenia); "
         "withdraw its reservations to CEDAW (Norway)."
@@ -85,7 +77,7 @@ def test_list_after_a_colon_lead_in_keeps_the_lead_in() -> None:
 
 
 def test_bare_noun_phrase_stands_where_the_shared_noun_stood() -> None:
-    got = _parts(
+    got = wordings(
         "Continue efforts to eradicate and address cases of violence against women "
         "(Indonesia, Sweden), domestic violence (Algeria) and child abuse (Algeria, Indonesia)"
     )
@@ -99,7 +91,7 @@ def test_bare_noun_phrase_stands_where_the_shared_noun_stood() -> None:
 
 def test_long_lower_case_piece_is_not_taken_for_a_noun_phrase() -> None:
     # A verb missing from the verb list ("broaden") opens a longer piece: it stays as printed.
-    got = _parts(
+    got = wordings(
         "Amend the criminal code on torture (Chile), broaden the definition of torture to all "
         "officials (Germany)"
     )

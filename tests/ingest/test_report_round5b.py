@@ -5,44 +5,14 @@ from __future__ import annotations
 
 from uprlens.ingest.report import (
     _clean_page,
-    _names,
     _references,
-    parse_report_text,
-    split_parts,
 )
 
-COVER = """GE.09-12345 (E) 090114
-Human Rights Council
-Tenth session
-Universal Periodic Review
-Report of the Working Group on the Universal Periodic Review*
-Freedonia
-United Nations A/HRC/10/99
-"""
-FIRST = """A/HRC/10/99
-GE.09-12345 3
-Introduction
-1. The Working Group on the Universal Periodic Review, established in accordance with
-Human Rights Council resolution 5/1, held its third session from 1 to 15 December 2008.
-2. Something else happened.
-"""
-
-
-def _report(dialogue: str, section: str):
-    pages = [COVER, FIRST, "A/HRC/10/99\n5\n" + dialogue, "A/HRC/10/99\n6\n" + section]
-    return parse_report_text(pages, source="c.pdf")
+from .report_helpers import cycle1_report, wordings
 
 
 def _texts(report) -> dict[str, tuple[tuple[str, ...], str]]:
     return {i.paragraph: (i.parts[0].states, i.text) for i in report.items}
-
-
-def _parts(text: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for part in split_parts(text, names=_names(), path="r.pdf", page=1, paragraph="96.1"):
-        for st in part.states:
-            out.setdefault(st, []).append(part.text)
-    return out
 
 
 # ------------------------------------------------------------------ dialogue references
@@ -67,7 +37,7 @@ def test_sentence_selector_after_a_comma_belongs_to_its_paragraph() -> None:
 
 
 def test_cited_letters_in_one_parenthesis_are_cut_out() -> None:
-    report = _report(
+    report = cycle1_report(
         "3. Chile recommended (a) that Freedonia end forced returns; (b) adopt a definition "
         "of torture; and (c) reform the judiciary.\n"
         "4. Spain recommended (a) the release of detainees.\n",
@@ -89,7 +59,7 @@ def test_cited_letters_in_one_parenthesis_are_cut_out() -> None:
 def test_paragraph_without_recommend_is_read_from_its_request() -> None:
     # "Latvia ... invited Indonesia to consider extending a standing invitation": the report
     # cites the paragraph as a recommendation, though it never says "recommend".
-    report = _report(
+    report = cycle1_report(
         "3. Latvia noted positive cooperation with special procedures, and invited Freedonia "
         "to consider extending a standing invitation to the special procedures.\n",
         "II. Conclusions and/or recommendations\n"
@@ -107,7 +77,7 @@ def test_paragraph_without_recommend_is_read_from_its_request() -> None:
 
 
 def test_a_treaty_body_recommendation_quoted_by_the_speaker_is_not_the_speakers() -> None:
-    report = _report(
+    report = cycle1_report(
         "3. The United Kingdom noted that the Committee against Torture recommended the "
         "clarification of the status of the Convention in national law. The United Kingdom "
         "recommended that the Government prioritize these consultations.\n"
@@ -129,7 +99,7 @@ def test_a_treaty_body_recommendation_quoted_by_the_speaker_is_not_the_speakers(
 
 
 def test_last_sentence_of_a_paragraph_of_questions() -> None:
-    report = _report(
+    report = cycle1_report(
         "3. Slovenia asked the following questions which could lead to recommendations: what "
         "steps Freedonia was taking to protect children; what steps were taken towards the "
         "withdrawal of its reservations to articles 2 and 16 of CEDAW.\n",
@@ -155,7 +125,7 @@ def test_last_sentence_of_a_paragraph_of_questions() -> None:
 
 
 def test_chained_recommends_and_encourages_start_at_the_verb() -> None:
-    got = _parts(
+    got = wordings(
         "That Freedonia take initiatives to strengthen gender mainstreaming. It also "
         "recommended that the State pursue its efforts to combat poverty; encourages "
         "Freedonia to review the impact of the state of emergency (Nigeria)."
@@ -168,7 +138,7 @@ def test_chained_recommends_and_encourages_start_at_the_verb() -> None:
 
 
 def test_modifiers_of_other_states_complete_the_base_wording() -> None:
-    got = _parts(
+    got = wordings(
         "Establish a NHRI in accordance with the Paris Principles (Morocco, Bangladesh) "
         "promptly (Peru) through expeditious efforts (Malaysia) and through the legislative "
         "process (Pakistan);"
@@ -179,13 +149,12 @@ def test_modifiers_of_other_states_complete_the_base_wording() -> None:
         "Establish a NHRI in accordance with the Paris Principles through expeditious efforts"
     ]
     assert got["PAK"] == [
-        "Establish a NHRI in accordance with the Paris Principles through the legislative "
-        "process"
+        "Establish a NHRI in accordance with the Paris Principles through the legislative process"
     ]
 
 
 def test_a_modifier_of_the_same_state_keeps_the_one_before() -> None:
-    got = _parts(
+    got = wordings(
         "Establish a national human rights commission (South Africa) in compliance with the "
         "Paris Principles (Portugal, Australia) with a strong mandate (Portugal);"
     )
@@ -196,7 +165,7 @@ def test_a_modifier_of_the_same_state_keeps_the_one_before() -> None:
 
 
 def test_pronoun_object_is_no_bare_verb() -> None:
-    got = _parts(
+    got = wordings(
         "Ensure an independent judicial system (Sweden), reform it (Nigeria), and increase "
         "the financial and human resources available to it (Czech Republic);"
     )
@@ -204,7 +173,7 @@ def test_pronoun_object_is_no_bare_verb() -> None:
 
 
 def test_wording_left_waiting_for_its_object_takes_the_one_named_later() -> None:
-    got = _parts(
+    got = wordings(
         "Proceed with ratifying (Cyprus)/accelerate the ratification of (Romania)/ratify the "
         "Rome Statute of the International Criminal Court (Austria, Greece);"
     )
@@ -218,7 +187,7 @@ def test_wording_left_waiting_for_its_object_takes_the_one_named_later() -> None
 
 
 def test_bare_verb_skips_a_piece_that_only_says_when() -> None:
-    got = _parts(
+    got = wordings(
         "Ratify (Chile, Mexico) as soon as possible (France) the Optional Protocol to the "
         "Convention against Torture, and create a national mechanism (France);"
     )
@@ -229,7 +198,7 @@ def test_bare_verb_skips_a_piece_that_only_says_when() -> None:
 
 
 def test_do_so_takes_the_wording_before_it() -> None:
-    got = _parts(
+    got = wordings(
         "To ratify the Optional Protocol to the Convention against Torture (Mexico) and to do "
         "so as soon as possible (United Kingdom, Netherlands);"
     )
@@ -240,7 +209,7 @@ def test_do_so_takes_the_wording_before_it() -> None:
 
 
 def test_request_to_the_authorities_of_the_state() -> None:
-    report = _report(
+    report = cycle1_report(
         "3. The Holy See commended the mechanisms put in place. The Holy See encouraged the "
         "authorities of Freedonia to investigate the abduction of children. The Holy See "
         "requested Freedonia to share the findings of the special bodies.\n",
@@ -291,14 +260,14 @@ def test_a_quotation_closed_inside_an_item_stays() -> None:
 
 
 def test_words_left_waiting_take_only_an_object_that_follows_a_verb() -> None:
-    got = _parts(
+    got = wordings(
         "Proceed as soon as possible with the publication and implementation of (Algeria)/"
         "Finalise and publish at an early date and then swiftly implement its National Plan "
         "(Singapore)."
     )
     # The first article after the slash ("at an early date") is no object: left as printed.
     assert got["DZA"] == ["Proceed as soon as possible with the publication and implementation of"]
-    got = _parts(
+    got = wordings(
         "Consider the possibility of signing and/or ratifying (Argentina)/consider (Chile), "
         "with priority, (Italy) ratifying the Convention on the Rights of Persons with "
         "Disabilities, and ensuring its full implementation (New Zealand);"
@@ -310,7 +279,7 @@ def test_words_left_waiting_take_only_an_object_that_follows_a_verb() -> None:
 
 
 def test_modifier_after_a_list_item_completes_the_whole_list() -> None:
-    got = _parts(
+    got = wordings(
         "Ratify the Convention on the Rights of Persons with Disabilities (Brazil) and the "
         "Optional Protocol thereto (Iraq) as soon as possible (Greece);"
     )
@@ -321,7 +290,7 @@ def test_modifier_after_a_list_item_completes_the_whole_list() -> None:
 
 
 def test_object_taken_from_further_on_stops_at_another_states_addition() -> None:
-    got = _parts(
+    got = wordings(
         "Ratify (France) as soon as possible (Chile)/consider the possibility of signing and "
         "ratifying (Argentina) the CED, as well as accepting the competence of its Committee "
         "(Argentina);"

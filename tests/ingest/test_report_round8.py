@@ -3,19 +3,11 @@
 Modelled on A/HRC/10/71 (Burundi 2009), paragraph 80.15.
 """
 
-from uprlens.ingest.report import _names, split_parts
-
-
-def _parts(text: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for part in split_parts(text, names=_names(), path="r.pdf", page=1, paragraph="80.15"):
-        for st in part.states:
-            out.setdefault(st, []).append(part.text)
-    return out
+from .report_helpers import wordings
 
 
 def test_a_verb_and_its_noun_keep_to_themselves() -> None:
-    got = _parts(
+    got = wordings(
         "Consolidate reconciliation (Azerbaijan, Cameroon) and peace through scrupulous "
         "respect for projects developed in cooperation with the United Nations (Cameroon);"
     )
@@ -27,21 +19,20 @@ def test_a_verb_and_its_noun_keep_to_themselves() -> None:
 
 
 def test_a_bare_verb_still_takes_the_object_named_later() -> None:
-    got = _parts("Sign (Spain) and ratify the Second Optional Protocol (Slovenia);")
+    got = wordings("Sign (Spain) and ratify the Second Optional Protocol (Slovenia);")
     assert got["ESP"] == ["Sign the Second Optional Protocol"]
 
 
 def test_a_verb_and_noun_continued_by_an_infinitive_still_takes_it() -> None:
-    got = _parts(
-        "Enact legislation (Austria) to definitively abolish (France, Australia) the death "
-        "penalty;"
+    got = wordings(
+        "Enact legislation (Austria) to definitively abolish (France, Australia) the death penalty;"
     )
     assert got["AUT"] == ["Enact legislation to definitively abolish the death penalty"]
 
 
 def test_the_recommending_formula_again_starts_a_new_wording() -> None:
     # A/HRC/8/21 (Tunisia 2008), 83.5
-    got = _parts(
+    got = wordings(
         "Encourages Tunisia to continue working for the promotion of international solidarity "
         "(Chad, Madagascar) and calls upon it to share its experience in the development of its "
         "solidarity values (Madagascar); and further recommends Tunisia to continue working for "
@@ -52,7 +43,7 @@ def test_the_recommending_formula_again_starts_a_new_wording() -> None:
         "share its experience in the development of its solidarity values",
     ]
     # the same formula inside one state's wording
-    got = _parts(
+    got = wordings(
         "Encourages Tunisia to continue working for solidarity and calls upon it to share its "
         "experience (Chad);"
     )
@@ -63,7 +54,7 @@ def test_the_recommending_formula_again_starts_a_new_wording() -> None:
 
 
 def test_an_imperative_encourage_is_part_of_the_wording() -> None:
-    got = _parts(
+    got = wordings(
         "Support the National Human Rights Commission and encourage it to work in order to "
         "elevate its accreditation status (Algeria);"
     )
@@ -75,7 +66,7 @@ def test_an_imperative_encourage_is_part_of_the_wording() -> None:
 
 def test_support_for_another_states_recommendation_is_a_second_wording() -> None:
     # A/HRC/8/13 (Algeria 2008), 69.12
-    got = _parts(
+    got = wordings(
         "That Algeria implement measures to protect detainees from torture and ensure that all "
         "cases of persons detained are brought to the attention of the judiciary without delay; "
         "expresses support for the recommendation of United Kingdom regarding cooperation with "
