@@ -208,7 +208,11 @@ def test_page_filter_reads_the_url_as_rec_filter_does(params: list[tuple[str, st
         assert a.json() == b.json(), params
     else:
         assert a.status_code == 422
-        where = sorted(tuple(e["loc"]) for e in a.json()["detail"])
+        detail = a.json()["detail"]
+        if isinstance(detail, str):  # a rule across parameters: "sort=relevance needs a search"
+            assert detail == b.json()["detail"], params
+            return
+        where = sorted(tuple(e["loc"]) for e in detail)
         assert where == sorted(tuple(e["loc"]) for e in b.json()["detail"]), params
 
 
