@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from uprlens.classify.codebook import CLASSIFIER_VERSION  # noqa: E402
-from uprlens.classify.model import MODEL_DIR, save  # noqa: E402
+from uprlens.classify.model import MODEL_DIR, load, save  # noqa: E402
 from uprlens.classify.training import (  # noqa: E402
     TRAIN_SESSIONS,
     fit_category,
@@ -32,18 +32,27 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=REPO / ".." / "shared" / "data")
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
+    ap.add_argument(
+        "--only",
+        choices=["themes"],
+        default=None,
+        help="retrain only the themes model (on the shipped category model's features), "
+        "e.g. after editing lexicons/uhri_crosswalk.csv",
+    )
     args = ap.parse_args(argv)
     t0 = time.time()
-    df = load_uprinfo(args.data)
-    # The held-out sessions are dropped here, so nothing below can see them.
-    df = df[df.session.isin(TRAIN_SESSIONS)].reset_index(drop=True)
-    print(f"UPR Info training rows (sessions 1-16): {len(df)}")
     args.out.mkdir(parents=True, exist_ok=True)
-
-    category = fit_category(df, CLASSIFIER_VERSION)
-    save(category, args.out / "category.joblib")
-    issues = fit_issues(df, category, CLASSIFIER_VERSION)
-    save(issues, args.out / "issues.joblib")
+    if args.only == "themes":
+        category = load(args.out / "category.joblib")
+    else:
+        df = load_uprinfo(args.data)
+        # The held-out sessions are dropped here, so nothing below can see them.
+        df = df[df.session.isin(TRAIN_SESSIONS)].reset_index(drop=True)
+        print(f"UPR Info training rows (sessions 1-16): {len(df)}")
+        category = fit_category(df, CLASSIFIER_VERSION)
+        save(category, args.out / "category.joblib")
+        issues = fit_issues(df, category, CLASSIFIER_VERSION)
+        save(issues, args.out / "issues.joblib")
 
     m = load_matrices(args.data)
     themes = fit_themes(

@@ -258,6 +258,36 @@ def load_lead_verbs(path: Path) -> tuple[LeadVerb, ...]:
     return tuple(verbs)
 
 
+def load_uhri_crosswalk(path: Path) -> dict[str, str]:
+    """``uhri_crosswalk.csv``: a UHRI term as one matrix vintage spells it -> the one spelling
+    the themes model learns and predicts. Raise LexiconError listing every bad row."""
+    problems: list[str] = []
+    out: dict[str, str] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            if reader.fieldnames is None or not {"label", "canonical"} <= set(reader.fieldnames):
+                raise LexiconError(f"{path}: needs the columns label,canonical[,note]")
+            for n, row in enumerate(reader, start=2):
+                label = (row.get("label") or "").strip()
+                canonical = (row.get("canonical") or "").strip()
+                if not label or not canonical:
+                    problems.append(f"line {n}: label and canonical must both be given")
+                elif label in out:
+                    problems.append(f"line {n}: {label!r} is mapped twice")
+                else:
+                    out[label] = canonical
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"{path}: cannot read lexicon ({exc})") from exc
+    if chained := sorted(c for c in out.values() if c in out):
+        problems.append(f"canonical terms that are themselves mapped: {chained}")
+    if problems:
+        raise LexiconError(
+            f"{path}: {len(problems)} problem(s) in lexicon:\n  - " + "\n  - ".join(problems)
+        )
+    return out
+
+
 def lexicon_dir() -> Path:
     return Path(str(resources.files("uprlens") / "lexicons"))
 

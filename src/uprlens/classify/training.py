@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
+from uprlens.classify.lexicon import lexicon_dir, load_uhri_crosswalk
 from uprlens.classify.model import (
     SEED,
     CategoryModel,
@@ -291,7 +293,9 @@ _CODE = re.compile(r"^\s*(?:[A-Z]\d+|\d+(?:\.\d+)*\.?)\s+")
 
 def normalise_uhri(label: str) -> str:
     """One spelling per UHRI term across matrix vintages ("B31 Equality & ..." ->
-    "equality and ..."; "12.4. Death penalty" -> "death penalty")."""
+    "equality and ..."; "12.4. Death penalty" -> "death penalty"), then one name per term
+    where the vintages name it differently (``lexicons/uhri_crosswalk.csv``: "access to
+    justice and remedy", UHRI 2023, is "right to an effective remedy")."""
     s = _CODE.sub("", label.strip())
     s = s.replace("&", " and ").replace("andresources", "and resources")
     s = re.sub(r"\s+", " ", s).strip().lower()
@@ -299,7 +303,12 @@ def normalise_uhri(label: str) -> str:
         "lesbian, gay, bisexual and transgender and intersex",
         "lesbian, gay, bisexual, transgender and intersex",
     )
-    return s
+    return _uhri_crosswalk().get(s, s)
+
+
+@cache
+def _uhri_crosswalk() -> dict[str, str]:
+    return load_uhri_crosswalk(lexicon_dir() / "uhri_crosswalk.csv")
 
 
 def load_matrices(data_dir: Path) -> pd.DataFrame:
