@@ -50,7 +50,7 @@ __all__ = [
     "strongest_part",
 ]
 
-CLASSIFIER_VERSION = "0.3.1"  # 0.3.1: vague verdicts cite their generic words
+CLASSIFIER_VERSION = "0.3.2"  # 0.3.1: vague verdicts cite their generic words; 0.3.2: UHRI crosswalk
 VERDICTS = ("specific", "general", "vague", "endorsing")
 # A clause opening: the text's start or a ";", ":" or "." before it, optionally a verb that
 # grants what follows ("Grant unfettered access ...").
