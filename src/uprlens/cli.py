@@ -143,22 +143,32 @@ def ingest(
     store = _store()
     batches = []
     experts: list[tuple[Path, list[Any]]] = []
+    responses: list[Any] = []
     with _progress() as progress:
         task = progress.add_task("reading", total=len(todo))
         for path, opts in todo:
             progress.update(task, description=f"reading {path.name}")
-            kind_batches, kind_experts = _run(lambda p=path, o=opts: _read(p, o))
+            kind_batches, kind_experts, kind_responses = _run(lambda p=path, o=opts: _read(p, o))
             batches += kind_batches
             if kind_experts:
                 experts.append((path, kind_experts))
+            responses += kind_responses
             progress.advance(task)
         task2 = progress.add_task("storing", total=len(batches))
-        report = _run(
-            lambda: store.import_batches(batches, progress=lambda _b: progress.advance(task2))
-        )
+
+        def store_all() -> tuple[Any, list[Any]]:
+            # Reports first, then the addenda that answer them: one transaction, so an
+            # addendum that answers paragraphs the store lacks leaves everything unchanged.
+            with store.transaction():
+                rep = store.import_batches(batches, progress=lambda _b: progress.advance(task2))
+                return rep, [store.apply_responses(r) for r in responses]
+
+        report, applied = _run(store_all)
     for change in report.changes:
         if change.status != "unchanged":
             console.print(change.describe(), highlight=False)
+    for done in applied:
+        console.print(done.summary(), highlight=False)
     for path, entries in experts:
         rep = _run(lambda p=path, e=entries: store.import_experts(e, file=str(p)))
         console.print(
@@ -169,20 +179,30 @@ def ingest(
     console.print(report.summary(), highlight=False)
 
 
-def _read(path: Path, opts: dict[str, Any]) -> tuple[list[Any], list[Any]]:
-    """(UPR batches, expert recommendations) of one file; UHRI exports can hold both."""
-    from uprlens.ingest import read_expert_csv, read_kind, read_uhri, read_uhri_experts, sniff
+def _read(path: Path, opts: dict[str, Any]) -> tuple[list[Any], list[Any], list[Any]]:
+    """(UPR batches, expert recommendations, addendum responses) of one file; UHRI exports
+    can hold the first two."""
+    from uprlens.ingest import (
+        read_expert_csv,
+        read_kind,
+        read_responses,
+        read_uhri,
+        read_uhri_experts,
+        sniff,
+    )
 
     kind = sniff(path, column_map=opts.get("column_map"))
     if kind != "wg_report":
         opts = {k: v for k, v in opts.items() if k != "allow_numbering_problems"}
     else:
         opts = {k: v for k, v in opts.items() if k != "column_map"}
+    if kind == "wg_responses":
+        return [], [], [read_responses(path)]
     if kind == "expert_csv":
-        return [], read_expert_csv(path, **opts)
+        return [], read_expert_csv(path, **opts), []
     if kind == "uhri":
-        return read_uhri(path, **opts), read_uhri_experts(path, **opts)
-    return read_kind(kind, path, **opts), []
+        return read_uhri(path, **opts), read_uhri_experts(path, **opts), []
+    return read_kind(kind, path, **opts), [], []
 
 
 @app.command()
@@ -209,7 +229,25 @@ def parse(
         opts["allow_numbering_problems"] = True
     if fmt not in ("csv", "json"):
         _fail(UprlensError(f"--format must be csv or json, not {fmt!r}"))
-    batches, _experts = _run(lambda: _read(path, opts))
+    batches, _experts, responses = _run(lambda: _read(path, opts))
+    if responses:
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            [
+                {
+                    "paragraph": r.paragraph,
+                    "position": r.position,
+                    "qualifier": r.qualifier or "",
+                    "comment": r.comment or "",
+                    "source": r.source,
+                }
+                for res in responses
+                for r in res.by_paragraph.values()
+            ]
+        )
+        sys.stdout.write(_run(lambda: export_rows(frame, fmt, None)) or "")
+        return
     text = _run(lambda: export_rows(batches_frame(batches), fmt, None))
     sys.stdout.write(text or "")
     for batch in batches:

@@ -15,6 +15,7 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from uprlens.ingest import sniff
 from uprlens.ingest.pdf import _format_number, document_pages
 from uprlens.ingest.report import parse_report_text
 
@@ -103,6 +104,7 @@ def test_a_report_numbered_by_word_is_read(tmp_path: Path) -> None:
             ),
         ],
     )
+    assert sniff(path) == "wg_report"  # a Word report, not only OHCHR matrices
     report = parse_report_text(document_pages(path), source=str(path))
     got = [(i.paragraph, i.position, [p.states for p in i.parts]) for i in report.items]
     assert got == [("2.1", "supported", [("FRA",)]), ("2.2", "supported", [("ESP", "MEX")])]

@@ -1,8 +1,10 @@
 """Which importer reads a file, decided by its content (never its name or extension).
 
-PDF: magic bytes. DOCX/XLSX: zip containers, checked by :func:`~uprlens.ingest.safety.guard_zip`
-and told apart by their parts; a DOCX must hold an OHCHR matrix table. CSV: the header row.
-JSON: the record keys. HTML/TXT: the words a Working Group report opens with.
+PDF: magic bytes, then the first pages tell an addendum (A/HRC/xx/yy/Add.1, "Views on
+conclusions and/or recommendations") from a Working Group report. DOCX/XLSX: zip containers,
+checked by :func:`~uprlens.ingest.safety.guard_zip` and told apart by their parts; a DOCX is an
+OHCHR matrix when it holds a matrix table, else a report or an addendum by its text. CSV: the
+header row. JSON: the record keys. HTML/TXT: the words a report or an addendum opens with.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from uprlens.errors import UnsupportedSource
+from uprlens.errors import UnsupportedSource, UprlensError
 from uprlens.ingest.safety import DEFAULT_LIMITS, Limits, check_file, decode_text, guard_zip
 from uprlens.ingest.tables import map_columns, read_table
 from uprlens.types import ImportBatch
@@ -29,12 +31,36 @@ KINDS = {
     "uprlens_csv": "uprlens.ingest.plain_csv.read_plain_csv",
     "expert_csv": "uprlens.ingest.experts.read_expert_csv",
     "wg_report": "uprlens.ingest.report.read_report",
+    "wg_responses": "uprlens.ingest.responses.read_responses",
 }
 
 _WG_REPORT = re.compile(
     r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s+Periodic\s+Review",
     re.IGNORECASE,
 )
+# The addendum (A/HRC/25/5/Add.1) carries the report's title too; its symbol and heading tell
+# it apart: "Views on conclusions and/or recommendations, voluntary commitments and replies
+# presented by the State under review".
+_ADDENDUM = re.compile(r"A\s*/\s*HRC\s*/\s*\d+\s*/\s*\d+\s*/\s*Add\s*\.\s*\d", re.I)
+_ADDENDUM_HEAD = re.compile(
+    r"Addendum|Views\s+on\s+conclusions|replies\s+presented\s+by\s+the\s+State", re.I
+)
+
+
+def _is_addendum(text: str) -> bool:
+    head = text[:6000]
+    return bool(_ADDENDUM.search(head) and _ADDENDUM_HEAD.search(head))
+
+
+def _document_kind(path: Path) -> str | None:
+    """wg_responses or wg_report from a document's first pages, None when it is neither."""
+    from uprlens.ingest.pdf import document_pages
+
+    pages = document_pages(path)
+    head = "\n".join(pages[i] for i in range(min(2, len(pages))))
+    if _is_addendum(head):
+        return "wg_responses"
+    return "wg_report" if _WG_REPORT.search(head) else None
 
 
 def _header_kind(
@@ -92,7 +118,13 @@ def sniff(
     with p.open("rb") as f:
         head = f.read(8)
     if head.startswith(b"%PDF-"):
-        return "wg_report"
+        # Only an addendum is told apart here; anything else goes to the report reader,
+        # whose messages say what is wrong with a PDF (no text layer, not a report, ...).
+        try:
+            kind = _document_kind(p)
+        except UprlensError:
+            kind = None
+        return kind or "wg_report"
     if head.startswith(b"PK"):
         names = guard_zip(p, limits=limits)
         if "word/document.xml" in names:
@@ -112,6 +144,8 @@ def sniff(
         )
     text, _ = decode_text(p.read_bytes(), path=p)
     stripped = text.lstrip()
+    if _is_addendum(text):
+        return "wg_responses"
     if _WG_REPORT.search(text[:20000]):
         return "wg_report"
     if stripped[:1] in ("[", "{"):
@@ -151,9 +185,15 @@ def _docx_kind(path: Path) -> str:
     for table in doc.tables:
         if table.rows and looks_like_matrix([c.text for c in table.rows[0].cells]):
             return "ohchr_matrix"
+    try:
+        kind = _document_kind(path)
+    except UprlensError:
+        kind = None  # too little text to be a report: say what it is not, below
+    if kind is not None:
+        return kind
     raise UnsupportedSource(
         "a Word document, but not an OHCHR thematic list of recommendations (no table with "
-        "'Recommendation' and 'Position' columns)",
+        "'Recommendation' and 'Position' columns), nor a Working Group report or its addendum",
         path=path,
     )
 
@@ -207,6 +247,13 @@ def read_kind(kind: str, path: str | Path, **options: object) -> list[ImportBatc
         raise UnsupportedSource(
             "a catalogue of UN expert recommendations, not UPR records; read it with "
             "uprlens.ingest.read_expert_csv",
+            path=path,
+        )
+    if kind == "wg_responses":
+        raise UnsupportedSource(
+            "the State under review's responses (an addendum), not recommendations: they "
+            "set positions on a stored report; read them with uprlens.ingest.read_responses "
+            "and Store.apply_responses, or `uprlens ingest`",
             path=path,
         )
     try:

@@ -143,6 +143,28 @@ def _fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
+@dataclass
+class ResponsesApplied:
+    """What an addendum changed: positions set per kind, and paragraphs it left unanswered."""
+
+    source: str
+    review_id: str
+    counts: dict[str, int]
+    changed: int
+    unanswered: list[str]
+
+    def summary(self) -> str:
+        what = ", ".join(f"{n} {pos}" for pos, n in sorted(self.counts.items()))
+        text = (
+            f"{self.source}: {sum(self.counts.values())} responses on {self.review_id} "
+            f"({what}); {self.changed} positions changed"
+        )
+        if self.unanswered:
+            shown = ", ".join(self.unanswered[:10]) + (" ..." if len(self.unanswered) > 10 else "")
+            text += f"; {len(self.unanswered)} paragraphs not answered: {shown}"
+        return text
+
+
 class Store:
     """An uprlens store in one SQLite file. ``Store(":memory:")`` for throwaway use."""
 
@@ -370,6 +392,71 @@ class Store:
                 "UPDATE recommendations SET is_primary=1 WHERE review_id=? AND source_kind=?",
                 (review_id, ranked[0][1]),
             )
+
+    def apply_responses(self, responses: Any, *, review_id: str | None = None) -> ResponsesApplied:
+        """Set the positions an addendum states (:class:`uprlens.ingest.responses.Responses`)
+        on the stored Working Group report paragraphs they answer, in one transaction.
+
+        The review is the one whose report symbol the addendum names (A/HRC/25/5/Add.1 ->
+        A/HRC/25/5), or ``review_id``. An answer to a paragraph the stored report does not
+        hold is an error and nothing changes: it means a different report, or a misprint
+        to check. Paragraphs the addendum does not answer keep the position they had.
+        """
+        where = responses.symbol or responses.source
+        if review_id is None:
+            if not responses.report_symbol:
+                raise RecordNotFound(
+                    f"{where}: the addendum names no report symbol (A/HRC/xx/yy/Add.1); "
+                    "give the review with --review, e.g. CHN-c2"
+                )
+            rows = self.query(
+                "SELECT id FROM reviews WHERE replace(wg_report, ' ', '')=?",
+                (responses.report_symbol.replace(" ", ""),),
+            )
+            if not rows:
+                raise RecordNotFound(
+                    f"{where}: no review of report {responses.report_symbol} in the store; "
+                    "import the Working Group report first (in the same command is fine)"
+                )
+            review_id = rows[0]["id"]
+        with self.transaction() as conn:
+            src = conn.execute(
+                "SELECT id FROM sources WHERE kind='wg_report' AND review_id=?", (review_id,)
+            ).fetchone()
+            if src is None:
+                raise RecordNotFound(
+                    f"{where}: review {review_id} has no Working Group report in the store; "
+                    "import the report the addendum answers first"
+                )
+            stored = {
+                r["paragraph"]: r["position"]
+                for r in conn.execute(
+                    "SELECT paragraph, position FROM recommendations WHERE source_id=?",
+                    (src["id"],),
+                )
+            }
+            unknown = sorted(p for p in responses.by_paragraph if p not in stored)
+            if unknown:
+                shown = ", ".join(unknown[:12]) + (" ..." if len(unknown) > 12 else "")
+                raise RecordNotFound(
+                    f"{where}: answers {len(unknown)} paragraph(s) that the stored report of "
+                    f"{review_id} does not hold ({shown}); nothing was changed"
+                )
+            changed = 0
+            counts: dict[str, int] = {}
+            for para, r in responses.by_paragraph.items():
+                qualifier = r.qualifier
+                if r.comment:
+                    qualifier = f"{r.qualifier} - {r.comment}" if r.qualifier else r.comment
+                changed += stored[para] != r.position
+                counts[r.position] = counts.get(r.position, 0) + 1
+                conn.execute(
+                    "UPDATE recommendations SET position=?, position_qualifier=?, "
+                    "position_source=? WHERE source_id=? AND paragraph=?",
+                    (r.position, qualifier, r.source, src["id"], para),
+                )
+        unanswered = sorted(p for p in stored if p and p not in responses.by_paragraph)
+        return ResponsesApplied(where, review_id, counts, changed, unanswered)
 
     def import_experts(self, entries: Iterable[Any], *, file: str) -> ImportReport:
         """Add UN expert recommendations (ExpertRecommendation records); duplicates are skipped."""
