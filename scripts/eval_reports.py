@@ -581,12 +581,14 @@ def _kind_of_close(mine_raw: str, mine: str, other_raw: str, other: str, *, row:
     report_raw, row_raw = (other_raw, mine_raw) if row else (mine_raw, other_raw)
     if (set(report_side.split()) - set(row_side.split())) & PRONOUNS:
         return "UPR Info: pronoun replaced"
+    # Before the abbreviation test: "Consider signing and ratifying" against "Consider
+    # signing and ratifying the OP-CAT" is a wording the reader cut, whatever the row spells.
+    if _share_inside(report_side, row_side) >= 0.9 and len(report_side) < len(row_side):
+        return "reader: wording cut short"
     if set(_ACRONYM.findall(report_raw)) ^ set(_ACRONYM.findall(row_raw)):
         return "UPR Info: abbreviation expanded"
     if _share_inside(row_side, report_side) >= 0.9 and len(row_side) < len(report_side):
         return "UPR Info: sentence split into rows"
-    if _share_inside(report_side, row_side) >= 0.9 and len(report_side) < len(row_side):
-        return "reader: wording cut short"
     return "UPR Info: text retyped"
 
 
