@@ -31,6 +31,16 @@ def wordings(text: str, paragraph: str = "1") -> dict[str, list[str]]:
     return out
 
 
+def conclusions_page(body: str) -> str:
+    """A conclusions page of a cycle-1 report: the heading, ``body``, the closing paragraph."""
+    return (
+        "A/HRC/10/99\n6\nII. Conclusions and/or recommendations\n"
+        + body
+        + "9. All conclusions and/or recommendations contained in the present report reflect "
+        "the position of the submitting State(s).\n"
+    )
+
+
 def cycle1_report(dialogue: str, section: str) -> ParsedReport:
     pages = [COVER, FIRST, "A/HRC/10/99\n5\n" + dialogue, "A/HRC/10/99\n6\n" + section]
     return parse_report_text(pages, source="c.pdf")

@@ -17,6 +17,8 @@ from tests.ingest.test_report_second_pass import COVER, FIRST
 from uprlens.errors import BadRecord
 from uprlens.ingest.report import parse_report_text, to_batch
 
+from .report_helpers import conclusions_page
+
 DIALOGUE = """A/HRC/10/99
 5
 2. Belgium recommended (a) that Chile withdraw the draft provision on homosexual relations.
@@ -31,18 +33,11 @@ def _report(section: str):
     return parse_report_text([COVER, FIRST, DIALOGUE, section], source="c.pdf")
 
 
-def _section(body: str) -> str:
-    return (
-        "A/HRC/10/99\n6\nII. Conclusions and/or recommendations\n"
-        + body
-        + "9. All conclusions and/or recommendations contained in the present report reflect "
-        "the position of the submitting State(s).\n"
-    )
-
-
 def _parts(line: str) -> list[tuple[str, tuple[str, ...]]]:
     report = _report(
-        _section("6. The recommendations below enjoy the support of Chile:\n1. " + line + "\n")
+        conclusions_page(
+            "6. The recommendations below enjoy the support of Chile:\n1. " + line + "\n"
+        )
     )
     (item,) = report.items
     return [(p.text, p.states) for p in item.parts]
@@ -70,8 +65,11 @@ def test_roman_numbered_sub_items_of_one_state_are_parts():
         "the use of prolonged police detention (Belgium);"
     )
     assert got == [
-        ("Work more systematically to bring the risk of forced confession to the attention of "
-         "the police", ("BEL",)),
+        (
+            "Work more systematically to bring the risk of forced confession to the attention of "
+            "the police",
+            ("BEL",),
+        ),
         ("Review interrogation monitoring procedures", ("BEL",)),
         ("Re-examine the use of prolonged police detention", ("BEL",)),
     ]
@@ -101,7 +99,7 @@ def test_comments_on_dialogue_recommendations_are_not_recommendations():
     # Mauritius 2009, para 82: numbered comments of the SuR, each on a recommendation of the
     # dialogue that it cites; the recommendations are cut out of the dialogue.
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Ratify the ICCPR (Sweden).\n"
             "7. Chile takes note of the recommendations listed below, and offers the following "
@@ -130,7 +128,7 @@ def test_comments_on_dialogue_recommendations_are_not_recommendations():
 def test_a_letter_after_the_last_printed_one_is_the_next_recommendation():
     # Burundi 2009: para 83 cites "24 (b)"; paragraph 24 prints "(a)" only.
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Ratify the ICCPR (Sweden);\n"
             "7. Chile takes note of the recommendations reflected in paragraph 2 (b).\n"
@@ -146,7 +144,7 @@ def test_a_letter_after_the_last_printed_one_is_the_next_recommendation():
 
 def test_a_letter_beyond_the_recommendations_is_still_a_problem():
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Ratify the ICCPR (Sweden);\n"
             "7. Chile takes note of the recommendations reflected in paragraph 2 (c).\n"
@@ -162,7 +160,7 @@ def test_a_letter_beyond_the_recommendations_is_still_a_problem():
 def test_a_misnumbered_cross_reference_reads_the_list_above():
     # Costa Rica 2010: "Nos. 1 and 3 in paragraph 5 above", the list being paragraph 6.
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Ratify the ICCPR (Sweden);\n"
             "2. Ratify the CAT (Peru);\n"
@@ -180,7 +178,7 @@ def test_a_misnumbered_cross_reference_reads_the_list_above():
 
 def test_a_cross_reference_to_numbers_no_list_holds_stays_a_problem():
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Ratify the ICCPR (Sweden);\n"
             "7. Chile considers that the recommendations Nos. 1 and 4 in paragraph 5 above "
@@ -213,7 +211,7 @@ def test_a_cross_reference_to_numbers_no_list_holds_stays_a_problem():
 )
 def test_damaged_item_numbers_of_plain_lists(lines, paragraphs, notes):
     report = _report(
-        _section("6. The recommendations below enjoy the support of Chile:\n" + lines)
+        conclusions_page("6. The recommendations below enjoy the support of Chile:\n" + lines)
     )
     assert [i.paragraph for i in report.items] == paragraphs
     assert report.problems == [] and report.notes == notes
@@ -222,7 +220,7 @@ def test_damaged_item_numbers_of_plain_lists(lines, paragraphs, notes):
 def test_a_wrapped_line_starting_with_the_next_number_is_not_an_item():
     # "2 years" after an item that has not closed with its states is its text.
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Reduce pre-trial detention to at most\n2 Years in all cases (Sweden);\n"
         )
@@ -245,8 +243,9 @@ def _cycle2(items: str) -> list[str]:
 def test_dotted_misprints_are_read_and_noted():
     report = parse_report_text(
         _cycle2(
-            "120.8 Ratify the ICCPR (Sweden);\n"  # starts at 8: the paragraph's first item
-            .replace("120.8", "120.1")
+            "120.8 Ratify the ICCPR (Sweden);\n".replace(  # starts at 8: the paragraph's first item
+                "120.8", "120.1"
+            )
             + "120-2. Ratify the CAT (Peru);\n"  # Ghana 2012: "125-15."
             + "120.3 Ratify the CRC (Peru);\n"
             + "121.4 Ratify the CRPD (Peru);\n"  # Mali 2013: the paragraph number misprinted

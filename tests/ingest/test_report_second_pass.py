@@ -12,6 +12,8 @@ import pytest
 
 from uprlens.ingest.report import _references, parse_report_text
 
+from .report_helpers import conclusions_page
+
 COVER = """GE.09-19030 (E) 090114
 Human Rights Council
 Universal Periodic Review
@@ -41,15 +43,6 @@ def _report(section: str, dialogue: str = DIALOGUE):
     return parse_report_text([COVER, FIRST, dialogue, section], source="c.pdf")
 
 
-def _section(body: str) -> str:
-    return (
-        "A/HRC/10/99\n6\nII. Conclusions and/or recommendations\n"
-        + body
-        + "9. All conclusions and/or recommendations contained in the present report reflect "
-        "the position of the submitting State(s).\n"
-    )
-
-
 def test_last_sentence_references():
     # Turkmenistan 2009: "paragraphs 23 (last sentence), 29 (d), (f) and (g) ... above".
     assert _references(
@@ -60,7 +53,7 @@ def test_last_sentence_references():
         (43, ["last sentence"]),
     ]
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Ratify the ICCPR (Sweden);\n"
             "7. Recommendations noted in paragraphs 3 (a) and 4 (last sentence) above did not "
@@ -77,7 +70,7 @@ def test_last_sentence_references():
 def test_a_dialogue_item_cited_twice_is_extracted_once():
     # Burkina Faso 2009: para 100 "takes note of" items para 99 already rejected.
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Ratify the ICCPR (Sweden);\n"
             "7. The recommendations noted in paragraphs 3 (a) and (b) above did not enjoy the "
@@ -93,7 +86,7 @@ def test_a_dialogue_item_cited_twice_is_extracted_once():
 def test_a_cited_letter_of_a_paragraph_without_letters_is_taken_in_order_and_recorded():
     # Burkina Faso 2009 para 99 cites "74 (a)"; paragraph 74 prints no letters.
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Ratify the ICCPR (Sweden);\n"
             "7. The recommendations noted in paragraphs 2 (b) above did not enjoy the "
@@ -113,7 +106,7 @@ def test_an_unnumbered_recommendation_after_the_colon():
     # Burkina Faso 2009 para 101: "The following recommendation will be examined ...:"
     # then the recommendation with no number of its own.
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Ratify the ICCPR (Sweden);\n"
             "7. The following recommendation will be examined by Chile, which will provide "
@@ -131,7 +124,7 @@ def test_an_unnumbered_recommendation_after_the_colon():
 
 def test_a_position_paragraph_without_recommendations_adds_nothing():
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Ratify the ICCPR (Sweden);\n"
             "7. Chile will provide its responses in due time: it thanks all delegations.\n"
@@ -145,7 +138,7 @@ def test_lettered_sub_items_under_a_heading_are_parts():
     pages = [
         COVER,
         FIRST,
-        _section(
+        conclusions_page(
             "6. The following conclusions and recommendations were made:\n"
             "1. Chile is encouraged to continue its training of judges.\n"
             "2. Capacity-building/cooperation: (a) Chile is encouraged to share best practices; "
@@ -164,7 +157,7 @@ def test_lettered_sub_items_under_a_heading_are_parts():
 
 def test_a_letter_list_closed_by_one_state_stays_one_wording():
     report = _report(
-        _section(
+        conclusions_page(
             "6. The recommendations below enjoy the support of Chile:\n"
             "1. Ratify: (a) the CAT; (b) the ICCPR (France);\n"
         )
@@ -247,7 +240,9 @@ def test_a_letter_list_closed_by_one_state_stays_one_wording():
 )
 def test_a_bare_verb_takes_the_object_named_after_it(line, want):
     report = _report(
-        _section("6. The recommendations below enjoy the support of Chile:\n1. " + line + "\n")
+        conclusions_page(
+            "6. The recommendations below enjoy the support of Chile:\n1. " + line + "\n"
+        )
     )
     (item,) = [i for i in report.items if i.paragraph == "6.1"]
     assert [(p.text, p.states) for p in item.parts] == want
