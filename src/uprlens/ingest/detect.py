@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from uprlens.errors import UnsupportedSource, UprlensError
+from uprlens.ingest.responses import ADDENDUM_SYMBOL
 from uprlens.ingest.safety import DEFAULT_LIMITS, Limits, check_file, decode_text, guard_zip
 from uprlens.ingest.tables import map_columns, read_table
 from uprlens.types import ImportBatch
@@ -41,7 +42,6 @@ _WG_REPORT = re.compile(
 # The addendum (A/HRC/25/5/Add.1) carries the report's title too; its symbol and heading tell
 # it apart: "Views on conclusions and/or recommendations, voluntary commitments and replies
 # presented by the State under review".
-_ADDENDUM = re.compile(r"A\s*/\s*HRC\s*/\s*\d+\s*/\s*\d+\s*/\s*Add\s*\.\s*\d", re.I)
 _ADDENDUM_HEAD = re.compile(
     r"Addendum|Views\s+on\s+conclusions|replies\s+presented\s+by\s+the\s+State", re.I
 )
@@ -49,7 +49,7 @@ _ADDENDUM_HEAD = re.compile(
 
 def _is_addendum(text: str) -> bool:
     head = text[:6000]
-    return bool(_ADDENDUM.search(head) and _ADDENDUM_HEAD.search(head))
+    return bool(ADDENDUM_SYMBOL.search(head) and _ADDENDUM_HEAD.search(head))
 
 
 def _document_kind(path: Path) -> str | None:

@@ -569,12 +569,15 @@ def _looks_like_state_list(content: str) -> bool:
     return bool(pieces) and all(_NAME_LIKE.fullmatch(p) for p in pieces)
 
 
-# The recommending formula again, in the third person, opening a later piece.
-_FORMULA = re.compile(
-    r"\s*(?:,\s*)?and\s+(?:also\s+)?(?:calls\s+(?:up)?on|urges|invites|encourages|requests)\s+"
-    r"(?:it|(?-i:the\s+(?:State|Government)|[A-Z][a-z]+))\s+to\s+(?=[a-z])",
-    re.I,
+# The recommending formula again, in the third person, inside a wording or opening a later
+# piece: "Encourages Tunisia to continue ... and calls upon it to share ...". The recommending
+# State speaks again; an imperative ("and encourage it to work", said of an institution) is
+# part of the wording.
+_AGAIN = (
+    r"and\s+(?:also\s+)?(?:calls\s+(?:up)?on|urges|invites|encourages|requests)\s+"
+    r"(?:it|(?-i:the\s+(?:State|Government)|[A-Z][a-z]+))\s+to\s+(?=[a-z])"
 )
+_FORMULA = re.compile(rf"\s*(?:,\s*)?{_AGAIN}", re.I)
 
 
 def _distribute(chain: list[tuple[str, list[str]]], tail: str) -> list[Part]:
@@ -1037,11 +1040,7 @@ _RECOMMENDS = re.compile(
     # "...without delay; expresses support for the recommendation of United Kingdom regarding
     # cooperation with special procedures": a second recommendation, by endorsement.
     r"expresse[sd]\s+(?:its\s+)?support\s+(?:for|to)\s+(?=the\s+recommendation))"
-    # "Encourages Tunisia to continue ... and calls upon it to share ...": the formula in the
-    # third person is the recommending State speaking again; an imperative ("and encourage it
-    # to work", said of an institution) is part of the wording.
-    r"|\s+and\s+(?:also\s+)?(?:calls\s+(?:up)?on|urges|invites|encourages|requests)\s+"
-    r"(?:it|(?-i:the\s+(?:State|Government)|[A-Z][a-z]+))\s+to\s+(?=[a-z])",
+    rf"|\s+{_AGAIN}",
     re.I,
 )
 

@@ -38,6 +38,13 @@ class Response:
     comment: str | None = None
     source: str = ""  # "A/HRC/25/5/Add.1 para 5", "A/HRC/25/5/Add.1 table row 3"
 
+    @property
+    def stated(self) -> str | None:
+        """What a record keeps as its position qualifier: the qualifier and the comment."""
+        if self.comment:
+            return f"{self.qualifier} - {self.comment}" if self.qualifier else self.comment
+        return self.qualifier
+
 
 @dataclass
 class Responses:
@@ -70,16 +77,14 @@ class Responses:
                 continue
             seen.add(rec.paragraph)
             rec.position = r.position
-            rec.position_qualifier = r.qualifier
-            if r.comment:
-                rec.position_qualifier = (
-                    f"{r.qualifier} - {r.comment}" if r.qualifier else r.comment
-                )
+            rec.position_qualifier = r.stated
             rec.position_source = r.source
         return [p for p in self.by_paragraph if p not in seen]
 
 
 _WS = re.compile(r"\s+")
+# A/HRC/25/5/Add.1: session, report number, addendum number.
+ADDENDUM_SYMBOL = re.compile(r"A\s*/\s*HRC\s*/\s*(\d{1,2})\s*/\s*(\d{1,3})\s*/\s*Add\s*\.\s*(\d)")
 _NUM = r"\d{1,3}\s?\.\s?\d{1,3}"
 _RANGE = re.compile(rf"({_NUM})(?:\s*(?:to|-|–|—)\s*({_NUM}))?")
 
@@ -157,7 +162,7 @@ def parse_responses_text(lines_or_pages: Sequence[str], *, source: str) -> Respo
     text = "\n".join(lines_or_pages)
     flat = _WS.sub(" ", text)
     res = Responses(source=source)
-    m = re.search(r"A\s*/\s*HRC\s*/\s*(\d{1,2})\s*/\s*(\d{1,3})\s*/\s*Add\s*\.\s*(\d)", flat)
+    m = ADDENDUM_SYMBOL.search(flat)
     if m:
         res.symbol = f"A/HRC/{m.group(1)}/{m.group(2)}/Add.{m.group(3)}"
         res.report_symbol = f"A/HRC/{m.group(1)}/{m.group(2)}"

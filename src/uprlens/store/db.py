@@ -445,15 +445,12 @@ class Store:
             changed = 0
             counts: dict[str, int] = {}
             for para, r in responses.by_paragraph.items():
-                qualifier = r.qualifier
-                if r.comment:
-                    qualifier = f"{r.qualifier} - {r.comment}" if r.qualifier else r.comment
                 changed += stored[para] != r.position
                 counts[r.position] = counts.get(r.position, 0) + 1
                 conn.execute(
                     "UPDATE recommendations SET position=?, position_qualifier=?, "
                     "position_source=? WHERE source_id=? AND paragraph=?",
-                    (r.position, qualifier, r.source, src["id"], para),
+                    (r.position, r.stated, r.source, src["id"], para),
                 )
         unanswered = sorted(p for p in stored if p and p not in responses.by_paragraph)
         return ResponsesApplied(where, review_id, counts, changed, unanswered)
