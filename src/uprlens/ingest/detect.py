@@ -56,8 +56,10 @@ def _document_kind(path: Path) -> str | None:
     """wg_responses or wg_report from a document's first pages, None when it is neither."""
     from uprlens.ingest.pdf import document_pages
 
+    # The cover alone: it carries the symbol and the title, and every page read here is read
+    # again by the reader (PDF text is the slow part of an import).
     pages = document_pages(path)
-    head = "\n".join(pages[i] for i in range(min(2, len(pages))))
+    head = pages[0] if len(pages) else ""
     if _is_addendum(head):
         return "wg_responses"
     return "wg_report" if _WG_REPORT.search(head) else None
