@@ -686,9 +686,14 @@ def _dangling(piece: str) -> bool:
     return len(words) > 1 and words[-1] in _DANGLING
 
 
+def _piece_words(piece: str) -> list[str]:
+    """The words of a piece without its joining "," / "and" / "or"."""
+    return re.sub(r"^(?:,\s*)?(?:(?:and|or)\s+)?", "", _squash(piece)).strip(_PART_TRIM).split()
+
+
 def _short(piece: str) -> bool:
     """A verb phrase with no object: "Sign", "accede to", "Consider the possibility"."""
-    words = re.sub(r"^(?:,\s*)?(?:(?:and|or)\s+)?", "", _squash(piece)).strip(_PART_TRIM).split()
+    words = _piece_words(piece)
     if _dangling(piece):
         return True  # "accelerate the ratification of (Romania)/ratify the Rome Statute"
     if len(words) > 2 and all(_verbal(w) or w in ("and", "or") for w in words):
@@ -711,7 +716,7 @@ _PARTICLES = frozenset(
 
 def _has_object(piece: str) -> bool:
     """A verb and a noun, no article: "Consolidate reconciliation", "Increase efforts"."""
-    words = re.sub(r"^(?:,\s*)?(?:(?:and|or)\s+)?", "", _squash(piece)).strip(_PART_TRIM).split()
+    words = _piece_words(piece)
     return (
         len(words) == 2
         and words[1].isalpha()
