@@ -140,3 +140,64 @@ def test_a_pdf_addendum_is_told_from_a_report(tmp_path: Path) -> None:
         fig.savefig(tmp_path / "add1.pdf")
         plt.close(fig)
     assert sniff(tmp_path / "add1.pdf") == "wg_responses"
+
+
+def test_a_new_version_of_the_report_gets_the_addendums_answers_back(tmp_path: Path) -> None:
+    report, addendum = tmp_path / "report.txt", tmp_path / "add1.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    addendum.write_text(ADDENDUM, encoding="utf-8")
+    db = tmp_path / "s.db"
+    res = CliRunner().invoke(app, ["--db", str(db), "ingest", str(report), str(addendum)])
+    assert res.exit_code == 0, res.output
+    # A corrected version: 120.2 reworded, 120.3 gone, 120.4 new.
+    corrected = tmp_path / "report_v2.txt"
+    corrected.write_text(
+        REPORT.replace("Adopt a law against discrimination", "Adopt a comprehensive law against")
+        .replace("120.3 Abolish the death penalty in all circumstances (Italy);\n", "")
+        .replace("(Spain, Mexico);\n", "(Spain, Mexico);\n120.3 Protect journalists (Norway);\n"),
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(app, ["--db", str(db), "ingest", str(corrected)])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "0 added, 0 removed, 2 changed" in said  # 120.2's words, 120.3's text and state
+    assert (
+        "the addendum's positions kept on 3 paragraphs (2 of them reworded, check that the "
+        "answer still fits: CHL-c2-120.2, CHL-c2-120.3)" in said
+    )
+    positions = _positions(db)
+    assert positions["CHL-c2-120.1"] == ("supported", "", "A/HRC/26/5/Add.1 para 1")
+    assert positions["CHL-c2-120.2"] == ("supported", "", "A/HRC/26/5/Add.1 para 1")
+    # the addendum answered "120.3" of the first version: it still answers that number
+    assert positions["CHL-c2-120.3"][0] == "noted"
+
+    # A version that drops a paragraph the addendum answers: said, and the answer kept.
+    shorter = tmp_path / "report_v3.txt"
+    shorter.write_text(
+        REPORT.replace("120.3 Abolish the death penalty in all circumstances (Italy);\n", ""),
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(app, ["--db", str(db), "ingest", str(shorter)])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "1 addendum answers name paragraphs this version lacks (120.3)" in said
+    assert "CHL-c2-120.3" not in _positions(db)
+    res = CliRunner().invoke(app, ["--db", str(db), "ingest", str(report)])
+    assert res.exit_code == 0, res.output
+    assert _positions(db)["CHL-c2-120.3"] == (
+        "noted",
+        "The Constitution reserves it for wartime",
+        "A/HRC/26/5/Add.1 table row 1",
+    )
+
+
+def test_an_unchanged_report_again_keeps_the_addendums_positions(tmp_path: Path) -> None:
+    report, addendum = tmp_path / "report.txt", tmp_path / "add1.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    addendum.write_text(ADDENDUM, encoding="utf-8")
+    db = tmp_path / "s.db"
+    CliRunner().invoke(app, ["--db", str(db), "ingest", str(report), str(addendum)])
+    before = _positions(db)
+    res = CliRunner().invoke(app, ["--db", str(db), "ingest", str(report)])
+    assert res.exit_code == 0, res.output
+    assert _positions(db) == before

@@ -64,13 +64,33 @@ class SourceChange:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    # A new version of a report the store holds addendum answers for: the answers put back
+    # on its paragraphs, and those naming paragraphs this version lacks (kept in the store).
+    responses_kept: int = 0
+    responses_orphaned: list[str] = field(default_factory=list)
+    responses_reworded: list[str] = field(default_factory=list)  # answered, text changed
 
     def describe(self) -> str:
         if self.status == "updated":
-            return (
+            text = (
                 f"{self.review_id} ({self.kind}): updated from {self.file}: "
                 f"{len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed"
             )
+            if self.responses_kept:
+                text += f"; the addendum's positions kept on {self.responses_kept} paragraphs"
+                if self.responses_reworded:
+                    text += (
+                        f" ({len(self.responses_reworded)} of them reworded, check that the "
+                        f"answer still fits: {', '.join(self.responses_reworded[:10])})"
+                    )
+            if self.responses_orphaned:
+                shown = ", ".join(self.responses_orphaned[:10])
+                more = " ..." if len(self.responses_orphaned) > 10 else ""
+                text += (
+                    f"; {len(self.responses_orphaned)} addendum answers name paragraphs this "
+                    f"version lacks ({shown}{more}): kept, check the report against the addendum"
+                )
+            return text
         return f"{self.review_id} ({self.kind}): {self.status}, {self.n_recommendations} records"
 
 
@@ -294,6 +314,7 @@ class Store:
         added: list[str] = []
         removed: list[str] = []
         changed: list[str] = []
+        answers = self._stored_answers(conn, review.id) if batch.kind == "wg_report" else {}
         if existing is not None:
             old = {
                 r["id"]: (r["text"], r["position"], r["states"])
@@ -302,8 +323,15 @@ class Store:
                     (existing["id"],),
                 )
             }
+            # Positions as they will be once the addendum's answers are put back, so that an
+            # answered paragraph does not count as changed by its report's own position.
             new = {
-                r.id: (r.text, r.position, "; ".join(r.states)) for r in batch.recommendations
+                r.id: (
+                    r.text,
+                    answers[r.paragraph][0] if r.paragraph in answers else r.position,
+                    "; ".join(r.states),
+                )
+                for r in batch.recommendations
             }
             added = sorted(set(new) - set(old))
             removed = sorted(set(old) - set(new))
@@ -316,8 +344,53 @@ class Store:
         )
         source_id = cur.lastrowid
         self._insert_recommendations(conn, source_id, batch)
+        kept, orphaned = self._put_back_answers(conn, source_id, answers)
+        paragraph_of = {r.id: r.paragraph for r in batch.recommendations}
+        reworded = [k for k in changed if paragraph_of[k] in answers]
         status = "updated" if existing is not None else "added"
-        return SourceChange(batch.kind, review.id, file, status, n, added, removed, changed)
+        return SourceChange(
+            batch.kind, review.id, file, status, n, added, removed, changed, kept, orphaned,
+            reworded,
+        )
+
+    @staticmethod
+    def _stored_answers(
+        conn: sqlite3.Connection, review_id: str
+    ) -> dict[str, tuple[str, str | None, str]]:
+        return {
+            r["paragraph"]: (r["position"], r["stated"], r["source"])
+            for r in conn.execute(
+                "SELECT paragraph, position, stated, source FROM responses WHERE review_id=?",
+                (review_id,),
+            )
+        }
+
+    @staticmethod
+    def _put_back_answers(
+        conn: sqlite3.Connection,
+        source_id: int | None,
+        answers: dict[str, tuple[str, str | None, str]],
+    ) -> tuple[int, list[str]]:
+        """The addendum's answers on a freshly imported report: (paragraphs set, answers
+        naming paragraphs the report lacks)."""
+        if not answers:
+            return 0, []
+        present = {
+            r["paragraph"]
+            for r in conn.execute(
+                "SELECT paragraph FROM recommendations WHERE source_id=?", (source_id,)
+            )
+        }
+        conn.executemany(
+            "UPDATE recommendations SET position=?, position_qualifier=?, position_source=? "
+            "WHERE source_id=? AND paragraph=?",
+            [
+                (pos, stated, src, source_id, para)
+                for para, (pos, stated, src) in answers.items()
+                if para in present
+            ],
+        )
+        return len(present & set(answers)), sorted(set(answers) - present)
 
     def _insert_recommendations(
         self, conn: sqlite3.Connection, source_id: int | None, batch: ImportBatch
@@ -401,6 +474,8 @@ class Store:
         A/HRC/25/5), or ``review_id``. An answer to a paragraph the stored report does not
         hold is an error and nothing changes: it means a different report, or a misprint
         to check. Paragraphs the addendum does not answer keep the position they had.
+        The answers are also kept on their own, so that a later version of the report gets
+        them back when it is imported.
         """
         where = responses.symbol or responses.source
         if review_id is None:
@@ -444,6 +519,15 @@ class Store:
                 )
             changed = 0
             counts: dict[str, int] = {}
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            conn.executemany(
+                "INSERT OR REPLACE INTO responses(review_id, paragraph, position, stated, "
+                "source, file, imported_at) VALUES (?,?,?,?,?,?,?)",
+                [
+                    (review_id, para, r.position, r.stated, r.source, responses.source, now)
+                    for para, r in responses.by_paragraph.items()
+                ],
+            )
             for para, r in responses.by_paragraph.items():
                 changed += stored[para] != r.position
                 counts[r.position] = counts.get(r.position, 0) + 1
