@@ -775,6 +775,7 @@ class Store:
         for table in (
             "reviews", "sources", "recommendations", "recommendation_states", "parts", "tags",
             "human_labels", "machine_labels", "evidence", "expert_recommendations", "overrides",
+            "responses",
         ):
             out[table] = int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
         return out
