@@ -107,6 +107,9 @@ _FURNITURE = [
     re.compile(r"^\*\s*\d{6,}\s*\*$"),  # barcode text
     re.compile(r"^_{3,}$"),
 ]
+# Footnotes fill at most this many of a page's last lines (morocco2012 page 15 prints three
+# footnotes that quote eleven recommendations on 20 lines).
+_FOOTNOTE_LINES = 40
 _FOOTNOTE_START = re.compile(r"^(\*{1,3}|\d{1,2})\s*[A-Z“\"]")
 
 
@@ -124,7 +127,7 @@ def _clean_page(text: str) -> list[str]:
     # recommendation as read...", "** Conclusions ... not edited"); a digit marker only
     # counts when it was cited above on the page, so a wrapped "2 years" stays.
     cut = len(lines)
-    for i in range(len(lines) - 1, max(len(lines) - 14, 0), -1):
+    for i in range(len(lines) - 1, max(len(lines) - _FOOTNOTE_LINES, 0), -1):
         m = _FOOTNOTE_START.match(lines[i])
         if not m:
             continue
@@ -140,15 +143,19 @@ def _clean_page(text: str) -> list[str]:
             cut = i
     # The end of a footnote begun on the page before ("... read during the interactive
     # dialogue: “Ratify the third Optional Protocol to" / "the CRC (OP-CRC-IC)” (Montenegro).")
-    # is printed above this page's footnotes, after an item closed with its states: a line
-    # that closes a quotation it did not open cannot continue that item.
-    if (
-        cut >= 2
-        and lines[cut - 1][:1].islower()
-        and lines[cut - 1].count("”") > lines[cut - 1].count("“")
-        and _CLOSED.search(lines[cut - 2])
-    ):
-        cut -= 1
+    # is printed above this page's footnotes, after an item closed with its states: lines
+    # that close a quotation they did not open cannot continue that item. It can take a few
+    # lines ("criminal responsibility to at least 12 years, ... have" / "access to education
+    # (Ghana)”.").
+    for start in range(cut - 1, max(cut - 5, 1) - 1, -1):
+        tail = " ".join(lines[start:cut])
+        if (
+            lines[start][:1].islower()
+            and tail.count("”") > tail.count("“")
+            and _CLOSED.search(lines[start - 1])
+        ):
+            cut = start
+            break
     return lines[:cut]
 
 
@@ -1222,8 +1229,12 @@ def _identify(report: ParsedReport, head: str, names: _Names) -> None:
 
 # ---------------------------------------------------------------- the section
 
+# A heading is a line of its own with a capital C ("II. Conclusions and/or recommendations**",
+# "CONCLUSIONS AND/OR RECOMMENDATIONS"): a recommendation's text can wrap so that a line
+# opens "conclusions and recommendations of the fact-finding commissions (Belgium);".
 _HEADING = re.compile(
-    r"^(?:[IVX]+\s*\.\s*)?conclusions\s+and\s*(?:/\s*or\s+)?recommendations\b(?![^\n]*\.{4})",
+    r"^(?:[IVX]+\s*\.\s*)?(?-i:C)onclusions\s+and\s*(?:/\s*or\s+)?recommendations"
+    r"[ \t]*[*∗]*[ \t]*$",
     re.I | re.M,
 )
 _TOC = re.compile(
