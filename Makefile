@@ -42,6 +42,7 @@ test: $(STAMP) browser
 # the leading '-'). They need ../shared/data.
 eval: $(STAMP)
 	-$(PY) scripts/eval_reports.py
+	-$(PY) scripts/eval_layouts.py
 	-$(PY) scripts/eval_classify.py
 	-$(PY) scripts/eval_response.py
 	-$(PY) scripts/eval_similarity.py

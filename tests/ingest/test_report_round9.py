@@ -85,3 +85,22 @@ def test_a_wrapped_line_opening_with_conclusions_is_no_heading() -> None:
     # and a sentence that opens with the words, capitalised, is no heading either
     pages[1] = pages[1].replace("the\nconclusions", "the\nConclusions")
     assert _find_section_page(pages) == 0
+
+
+def test_a_heading_run_into_the_text_still_opens_the_section() -> None:
+    # A text export that lost the heading's line break: the dialogue before it stays out.
+    from uprlens.ingest.report import parse_report_text
+
+    pages = [
+        "Report of the Working Group on the Universal Periodic Review\nPeru\n"
+        "A/HRC/22/15\n1. The Working Group held its fourteenth session.",
+        "A/HRC/22/15\n87. Chile recommended (a) that Peru ratify the OP-CAT.\n"
+        "II. Conclusions and/or recommendations 88. The following recommendations will be "
+        "examined by Peru:\n88.1 Ratify the Optional Protocol to the Convention against "
+        "Torture (Chile);\n88.2 Adopt a law against discrimination (Spain);\n"
+        "89. All conclusions and/or recommendations contained in the present report reflect "
+        "the position of the submitting State(s).",
+    ]
+    report = parse_report_text(pages, source="peru.txt")
+    assert [i.paragraph for i in report.items] == ["88.1", "88.2"]
+    assert report.items[0].parts[0].states == ("CHL",)

@@ -1234,7 +1234,13 @@ def _identify(report: ParsedReport, head: str, names: _Names) -> None:
 # opens "conclusions and recommendations of the fact-finding commissions (Belgium);".
 _HEADING = re.compile(
     r"^(?:[IVX]+\s*\.\s*)?(?-i:C)onclusions\s+and\s*(?:/\s*or\s+)?recommendations"
-    r"[ \t]*[*∗]*[ \t]*$",
+    r"[ \t]*[*∗]*\d{0,2}[ \t]*$",
+    re.I | re.M,
+)
+# Only when no page has the heading on a line of its own: one run into the text after it.
+_HEADING_IN_TEXT = re.compile(
+    r"^(?:[IVX]+\s*\.\s*)?(?-i:C)onclusions\s+and\s*(?:/\s*or\s+)?recommendations\b"
+    r"(?![^\n]*\.{4})",
     re.I | re.M,
 )
 _TOC = re.compile(
@@ -1263,9 +1269,10 @@ def _find_section_page(pages: Sequence[str]) -> int | None:
                 if 0 <= cand < n and _HEADING.search(_heading_text(pages[cand])):
                     return cand
             break
-    for i in range(n - 1, -1, -1):
-        if _HEADING.search(_heading_text(pages[i])):
-            return i
+    for heading in (_HEADING, _HEADING_IN_TEXT):
+        for i in range(n - 1, -1, -1):
+            if heading.search(_heading_text(pages[i])):
+                return i
     return None
 
 
@@ -1305,10 +1312,15 @@ def _section_lines(pages: Sequence[str], first: int) -> list[tuple[str, int]]:
             lines.extend(
                 re.sub(r"([;.])\s*(?=\d{1,3}\.\d{1,3}\.\s*[A-Z])", "\\1\n", ln).split("\n")
             )
+        heading = _HEADING if any(_HEADING.match(ln) for ln in lines) else _HEADING_IN_TEXT
         for ln in lines:
             if not started:
-                if _HEADING.match(ln):
+                m = heading.match(ln)
+                if m:
                     started = True
+                    rest = ln[m.end() :].strip(" *∗")
+                    if rest:  # the heading ran into the section's first words
+                        out.append((rest, i + 1))
                 continue
             if _SECTION_END.match(ln):
                 return out
