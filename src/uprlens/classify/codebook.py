@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from uprlens.classify.model import MODEL_DIR, CategoryModel, MultiLabelModel, lo
 from uprlens.classify.objects import new_evidence, new_label
 from uprlens.classify.rules import Hit, LeadVerbFinder, RuleScan, RuleSet
 from uprlens.errors import ClassifyError
+from uprlens.lexicons import recommendation_verbs
 from uprlens.lexicons.states import registry
 from uprlens.types import Evidence, Label
 
@@ -50,7 +52,8 @@ __all__ = [
     "strongest_part",
 ]
 
-CLASSIFIER_VERSION = "0.3.2"  # 0.3.1: vague verdicts cite their generic words; 0.3.2: UHRI crosswalk
+CLASSIFIER_VERSION = "0.3.3"  # 0.3.1: vague verdicts cite their generic words; 0.3.2: UHRI crosswalk;
+# 0.3.3: verdict vocabulary beyond China (subjects, plans, criminal law), softened acts by clause
 VERDICTS = ("specific", "general", "vague", "endorsing")
 # A clause opening: the text's start or a ";", ":" or "." before it, optionally a verb that
 # grants what follows ("Grant unfettered access ...").
@@ -61,6 +64,48 @@ _CLAUSE_OPENING = re.compile(
 
 def _opens_clause(low: str, start: int) -> bool:
     return bool(_CLAUSE_OPENING.search(low[max(0, start - 40) : start]))
+
+
+# Words that put an act at one remove within its clause: "take steps towards the ratification
+# of", "step up efforts to ratify", "consider the possibility of", "the process of adopting",
+# "prepare for the ratification".
+_SOFTENER = re.compile(
+    r"\b(towards?|efforts?|steps?|consider\w*|possibilit\w*|view (to|of)|aim\w*|"
+    # "the process of ratification", but "complete the process of" asks for the act
+    r"(?<!complete the )(?<!finalize the )(?<!finalise the )(?<!conclude the )"
+    r"process(?= (of|for|towards|leading))|"
+    r"endeavou?r\w*|explor\w*|stud(y|ies|ying)|strive|seek(s|ing)?|improv\w*|prepar\w*)\b"
+)
+# ... and what keeps it at one remove in a continuing recommendation.
+_CONTINUING = re.compile(r"\b(continu\w*|maintain\w*|pursu\w*|keep\w*|persever\w*|further)\b")
+
+
+# Where the words that could soften an act start: a clause, or the means a general request
+# names ("Take further steps ... by ratifying the OP-CEDAW", "Make efforts to achieve gender
+# equality, including through adoption of the Property Rights of Spouses Bill").
+_MEANS = re.compile(r"[;:.]|\b(?:by|through|including)\b")
+
+
+def _softened(low: str, start: int) -> bool:
+    """A softener stands between the act at ``start`` and its clause or means' start."""
+    opened = [m.end() for m in _MEANS.finditer(low, 0, start)]
+    return bool(_SOFTENER.search(low, opened[-1] if opened else 0, start))
+
+
+@cache
+def _act_clause() -> re.Pattern[str]:
+    verbs = "|".join(sorted((re.escape(v) for v in recommendation_verbs()), key=len, reverse=True))
+    return re.compile(rf"[;:.]|\b(?:and|including(?: by)?|as well as)\s+(?=(?:{verbs})\b)")
+
+
+def _own_clause(low: str, start: int) -> bool:
+    """The act at ``start`` is asked for in a clause of its own inside a continuing or
+    considering recommendation, with nothing softening it: "Continue to combat racism and
+    adopt effective national legislation", not "Continue efforts towards the ratification"."""
+    # (The whole text is searched: the look-ahead for the verb must see past ``start``.)
+    opened = [0] + [m.end() for m in _act_clause().finditer(low) if m.end() <= start]
+    between = (opened[-1], start)
+    return not (_SOFTENER.search(low, *between) or _CONTINUING.search(low, *between))
 
 
 # Strength order for choosing a clustered paragraph's strongest part.
@@ -618,15 +663,18 @@ class Classifier:
             p.verdict, p.verdict_by = "endorsing", endorse[0].rule.id
             p.verdict_evidence = tuple(h.evidence() for h in endorse)
             return
-        cat45 = p.category in ("4", "5")
-        specific = self.specific.match(text, low, candidates=c_specific) if cat45 else []
-        if p.category != "5":
-            # Category 4 vetoes a specific act nested under a softener ("take steps towards the
-            # ratification of ...", "expedite efforts to ratify"), not one asked for directly:
-            # an act that opens its clause ("Close all re-education centres ...", "Facilitate
-            # full access to Xinjiang for special procedures") is the act asked for.
-            ok = p.category == "4"
-            specific = [h for h in specific if ok and _opens_clause(low, h.start)]
+        cat25 = p.category in ("2", "3", "4", "5")
+        specific = self.specific.match(text, low, candidates=c_specific) if cat25 else []
+        if p.category in ("2", "3"):
+            specific = [h for h in specific if _own_clause(low, h.start)]
+        else:
+            # A specific act nested under a softener ("take steps towards the ratification of
+            # ...", "expedite efforts to ratify", "and consider ratifying") is not asked for;
+            # one that opens its clause ("Close all re-education centres ...", "Facilitate full
+            # access to Xinjiang for special procedures") is.
+            specific = [
+                h for h in specific if _opens_clause(low, h.start) or not _softened(low, h.start)
+            ]
         if specific:
             p.verdict, p.verdict_by = "specific", specific[0].rule.id
             p.verdict_evidence = tuple(h.evidence() for h in specific)

@@ -29,6 +29,7 @@ from pathlib import Path
 from uprlens.errors import BadRecord, UnknownState, UnsupportedSource
 from uprlens.ids import format_id
 from uprlens.ingest.tables import cycle_for_session
+from uprlens.lexicons import recommendation_verbs
 from uprlens.lexicons.states import StateRegistry, registry
 from uprlens.types import ImportBatch, Part, Provenance, Recommendation, Review
 
@@ -391,18 +392,11 @@ def _paren_groups(text: str, names: _Names) -> list[tuple[int, int]]:
 
 
 _PART_TRIM = " \t;,/"
-def _opening_verbs() -> frozenset[str]:
-    import csv
-    from importlib.resources import files
-
-    text = files("uprlens.lexicons").joinpath("recommendation_verbs.csv").read_text("utf-8")
-    return frozenset(row["word"].strip().casefold() for row in csv.DictReader(text.splitlines()))
-
 
 # Verbs that open a recommendation (lexicons/recommendation_verbs.csv): a piece starting with
 # none of them after a lead-in that ends in ":" ("Consider ratifying or acceding to: OP-CAT
 # (France); ICRMW (Mexico)") is an item of the list the lead-in governs, not a wording of its own.
-_VERBS = _opening_verbs()
+_VERBS = recommendation_verbs()
 
 
 def _colon_lead(first: str) -> str | None:
