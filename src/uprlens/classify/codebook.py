@@ -68,13 +68,13 @@ def _opens_clause(low: str, start: int) -> bool:
 
 # Words that put an act at one remove within its clause: "take steps towards the ratification
 # of", "step up efforts to ratify", "consider the possibility of", "the process of adopting",
-# "prepare for the ratification".
+# "prepare for the ratification", "promote the introduction of labour legislation".
 _SOFTENER = re.compile(
     r"\b(towards?|efforts?|steps?|consider\w*|possibilit\w*|view (to|of)|aim\w*|"
     # "the process of ratification", but "complete the process of" asks for the act
     r"(?<!complete the )(?<!finalize the )(?<!finalise the )(?<!conclude the )"
     r"process(?= (of|for|towards|leading))|"
-    r"endeavou?r\w*|explor\w*|stud(y|ies|ying)|strive|seek(s|ing)?|improv\w*|prepar\w*)\b"
+    r"endeavou?r\w*|explor\w*|stud(y|ies|ying)|strive|seek(s|ing)?|improv\w*|prepar\w*|promot\w*)\b"
 )
 # ... and what keeps it at one remove in a continuing recommendation.
 _CONTINUING = re.compile(r"\b(continu\w*|maintain\w*|pursu\w*|keep\w*|persever\w*|further)\b")
