@@ -68,13 +68,14 @@ def _opens_clause(low: str, start: int) -> bool:
 
 # Words that put an act at one remove within its clause: "take steps towards the ratification
 # of", "step up efforts to ratify", "consider the possibility of", "the process of adopting",
-# "prepare for the ratification", "promote the introduction of labour legislation".
+# "prepare for the ratification"; and "promote" right before the act ("promote the
+# introduction of labour legislation", not "promote gender equality and adopt legislation").
 _SOFTENER = re.compile(
     r"\b(towards?|efforts?|steps?|consider\w*|possibilit\w*|view (to|of)|aim\w*|"
     # "the process of ratification", but "complete the process of" asks for the act
     r"(?<!complete the )(?<!finalize the )(?<!finalise the )(?<!conclude the )"
     r"process(?= (of|for|towards|leading))|"
-    r"endeavou?r\w*|explor\w*|stud(y|ies|ying)|strive|seek(s|ing)?|improv\w*|prepar\w*|promot\w*)\b"
+    r"endeavou?r\w*|explor\w*|stud(y|ies|ying)|strive|seek(s|ing)?|improv\w*|prepar\w*)\b"
 )
 # ... and what keeps it at one remove in a continuing recommendation.
 _CONTINUING = re.compile(r"\b(continu\w*|maintain\w*|pursu\w*|keep\w*|persever\w*|further)\b")
@@ -86,9 +87,14 @@ _CONTINUING = re.compile(r"\b(continu\w*|maintain\w*|pursu\w*|keep\w*|persever\w
 _MEANS = re.compile(r"[;:.]|\b(?:by|through|including)\b")
 
 
+_PROMOTED = re.compile(r"\bpromot(e|es|ing)\s+(the\s+)?$")
+
+
 def _softened(low: str, start: int) -> bool:
     """A softener stands between the act at ``start`` and its clause or means' start."""
     opened = [m.end() for m in _MEANS.finditer(low, 0, start)]
+    if _PROMOTED.search(low, max(0, start - 20), start):
+        return True
     return bool(_SOFTENER.search(low, opened[-1] if opened else 0, start))
 
 
