@@ -34,6 +34,11 @@ def clf() -> Classifier:
          "penalty", "specific.abolish"),
         ("Complete the process of putting in place the New National Human Rights Institution "
          "on the basis of the Paris Principles", "specific.nhri"),
+        # "promote" softens only the act it governs
+        ("Promote gender equality and adopt legislation to protect vulnerable groups",
+         "specific.adopt_law"),
+        ("Establish an independent body for the promotion and protection of human rights in "
+         "conformity with the Paris Principles.", "specific.nhri"),
     ],
 )
 def test_acts_are_specific(clf: Classifier, text: str, rule: str) -> None:
@@ -58,6 +63,9 @@ def test_acts_are_specific(clf: Classifier, text: str, rule: str) -> None:
         "Protection of the Rights of All Migrant Workers and Member of Their Families",
         "Implement training programs in the field of human rights for the police, and consider "
         "ratifying the ICRMW of 1990",
+        "Promote the abolition of the death penalty.",
+        "Promote the adoption of a new national migration legislation",
+        "Consider ratifying the ILO Convention 169",
     ],
 )
 def test_acts_at_one_remove_are_not_specific(clf: Classifier, text: str) -> None:
