@@ -39,6 +39,13 @@ def clf() -> Classifier:
          "specific.adopt_law"),
         ("Establish an independent body for the promotion and protection of human rights in "
          "conformity with the Paris Principles.", "specific.nhri"),
+        # an act in a clause of its own after a softened one
+        ("Work toward the abolition of the death penalty and publish execution data",
+         "specific.publish"),
+        ("Prohibit corporal punishment by law in all settings, including the home.",
+         "specific.criminal_law"),
+        ("Adhere to the Optional Protocol to the Convention against Torture",
+         "specific.adhere_treaty"),
     ],
 )
 def test_acts_are_specific(clf: Classifier, text: str, rule: str) -> None:
@@ -118,3 +125,11 @@ def test_laws_against_defamation_of_religions_are_endorsing(clf: Classifier, tex
 )
 def test_critics_of_such_laws_are_not_endorsing(clf: Classifier, text: str, verdict: str) -> None:
     assert clf.classify(text).labels["verdict"].value == verdict
+
+
+def test_adhering_to_a_recommendation_is_no_accession(clf: Classifier) -> None:
+    v = clf.classify(
+        "Adhere to the recommendation by CEDAW to closely monitor the effective implementation "
+        "of the new legal framework in the Employment Act"
+    ).labels["verdict"]
+    assert v.decided_by != "specific.adhere_treaty"

@@ -91,11 +91,14 @@ _PROMOTED = re.compile(r"\bpromot(e|es|ing)\s+(the\s+)?$")
 
 
 def _softened(low: str, start: int) -> bool:
-    """A softener stands between the act at ``start`` and its clause or means' start."""
-    opened = [m.end() for m in _MEANS.finditer(low, 0, start)]
+    """A softener stands between the act at ``start`` and its clause or means' start ("Work
+    toward the abolition of the death penalty and publish execution data": the second act
+    has a clause of its own)."""
     if _PROMOTED.search(low, max(0, start - 20), start):
         return True
-    return bool(_SOFTENER.search(low, opened[-1] if opened else 0, start))
+    opened = [m.end() for m in _MEANS.finditer(low, 0, start)]
+    opened += [m.end() for m in _act_clause().finditer(low) if m.end() <= start]
+    return bool(_SOFTENER.search(low, max(opened, default=0), start))
 
 
 @cache
