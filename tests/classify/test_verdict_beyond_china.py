@@ -46,6 +46,13 @@ def clf() -> Classifier:
          "specific.criminal_law"),
         ("Adhere to the Optional Protocol to the Convention against Torture",
          "specific.adhere_treaty"),
+        ("Grant the United Nations High Commissioner for Human Rights and the special "
+         "procedures access to all regions of China (Austria);", "specific.invite_visit"),
+        ("Ratify the Marrakesh Treaty to Facilitate Access to Published Works for Persons Who "
+         "Are Blind, Visually Impaired, or Otherwise Print Disabled (Brazil);",
+         "specific.ratify_named"),
+        ("Establish a regulatory framework to assess the human rights and environmental "
+         "impacts of corporations headquartered in China", "specific.adopt_law"),
     ],
 )
 def test_acts_are_specific(clf: Classifier, text: str, rule: str) -> None:
@@ -73,6 +80,11 @@ def test_acts_are_specific(clf: Classifier, text: str, rule: str) -> None:
         "Promote the abolition of the death penalty.",
         "Promote the adoption of a new national migration legislation",
         "Consider ratifying the ILO Convention 169",
+        # review, envisage, evaluate: category 3 asks for a study, not the act
+        "Envisage ratifying the International Convention on the Protection of the Rights of "
+        "All Migrant Workers and Members of Their Families",
+        "Systematically review the family Code in order to amend and repeal all gender-based "
+        "discriminatory provisions",
     ],
 )
 def test_acts_at_one_remove_are_not_specific(clf: Classifier, text: str) -> None:
@@ -133,3 +145,14 @@ def test_adhering_to_a_recommendation_is_no_accession(clf: Classifier) -> None:
         "of the new legal framework in the Employment Act"
     ).labels["verdict"]
     assert v.decided_by != "specific.adhere_treaty"
+
+
+def test_stability_first_is_endorsing_for_china_only(clf: Classifier) -> None:
+    text = (
+        "Continue to maintain peace and stability in the country to lay a solid foundation for "
+        "the enjoyment of all human rights (Syrian Arab Republic);"
+    )
+    v = clf.classify(text, sur="CHN").labels["verdict"]
+    assert (v.value, v.decided_by) == ("endorsing", "endorse.chn_stability_first")
+    # the same words to a state at war ask for peace, not for rights to wait
+    assert clf.classify(text, sur="AFG").labels["verdict"].value != "endorsing"

@@ -75,7 +75,8 @@ _SOFTENER = re.compile(
     # "the process of ratification", but "complete the process of" asks for the act
     r"(?<!complete the )(?<!finalize the )(?<!finalise the )(?<!conclude the )"
     r"process(?= (of|for|towards|leading))|"
-    r"endeavou?r\w*|explor\w*|stud(y|ies|ying)|strive|seek(s|ing)?|improv\w*|prepar\w*)\b"
+    r"endeavou?r\w*|explor\w*|stud(y|ies|ying)|strive|seek(s|ing)?|improv\w*|prepar\w*|"
+    r"review\w*|examin\w*|envisag\w*|reflect\w*|evaluat\w*|assess\w*)\b"
 )
 # ... and what keeps it at one remove in a continuing recommendation.
 _CONTINUING = re.compile(r"\b(continu\w*|maintain\w*|pursu\w*|keep\w*|persever\w*|further)\b")
