@@ -97,9 +97,14 @@ def _softened(low: str, start: int) -> bool:
     has a clause of its own)."""
     if _PROMOTED.search(low, max(0, start - 20), start):
         return True
-    opened = [m.end() for m in _MEANS.finditer(low, 0, start)]
-    opened += [m.end() for m in _act_clause().finditer(low) if m.end() <= start]
-    return bool(_SOFTENER.search(low, max(opened, default=0), start))
+    opened = max((m.end() for m in _MEANS.finditer(low, 0, start)), default=0)
+    soft = [m.start() for m in _SOFTENER.finditer(low, opened, start)]
+    if not soft:
+        return False
+    # Only now the costlier search for a clause of the act's own after the last softener.
+    return not any(
+        soft[-1] < m.end() <= start for m in _act_clause().finditer(low, soft[-1])
+    )
 
 
 @cache
