@@ -52,8 +52,9 @@ __all__ = [
     "strongest_part",
 ]
 
-CLASSIFIER_VERSION = "0.3.3"  # 0.3.1: vague verdicts cite their generic words; 0.3.2: UHRI crosswalk;
-# 0.3.3: verdict vocabulary beyond China (subjects, plans, criminal law), softened acts by clause
+# 0.3.1: vague verdicts cite their generic words; 0.3.2: UHRI crosswalk; 0.3.3: verdict
+# vocabulary beyond China (subjects, plans, criminal law), softened acts by clause.
+CLASSIFIER_VERSION = "0.3.3"
 VERDICTS = ("specific", "general", "vague", "endorsing")
 # A clause opening: the text's start or a ";", ":" or "." before it, optionally a verb that
 # grants what follows ("Grant unfettered access ...").
@@ -91,36 +92,33 @@ _MEANS = re.compile(r"[;:.]|\b(?:by|through|including)\b")
 _PROMOTED = re.compile(r"\bpromot(e|es|ing)\s+(the\s+)?$")
 
 
-def _softened(low: str, start: int) -> bool:
-    """A softener stands between the act at ``start`` and its clause or means' start ("Work
-    toward the abolition of the death penalty and publish execution data": the second act
-    has a clause of its own)."""
-    if _PROMOTED.search(low, max(0, start - 20), start):
-        return True
-    opened = max((m.end() for m in _MEANS.finditer(low, 0, start)), default=0)
-    soft = [m.start() for m in _SOFTENER.finditer(low, opened, start)]
-    if not soft:
-        return False
-    # Only now the costlier search for a clause of the act's own after the last softener.
-    return not any(
-        soft[-1] < m.end() <= start for m in _act_clause().finditer(low, soft[-1])
-    )
-
-
 @cache
 def _act_clause() -> re.Pattern[str]:
     verbs = "|".join(sorted((re.escape(v) for v in recommendation_verbs()), key=len, reverse=True))
     return re.compile(rf"[;:.]|\b(?:and|including(?: by)?|as well as)\s+(?=(?:{verbs})\b)")
 
 
-def _own_clause(low: str, start: int) -> bool:
-    """The act at ``start`` is asked for in a clause of its own inside a continuing or
-    considering recommendation, with nothing softening it: "Continue to combat racism and
-    adopt effective national legislation", not "Continue efforts towards the ratification"."""
-    # (The whole text is searched: the look-ahead for the verb must see past ``start``.)
-    opened = [0] + [m.end() for m in _act_clause().finditer(low) if m.end() <= start]
-    between = (opened[-1], start)
-    return not (_SOFTENER.search(low, *between) or _CONTINUING.search(low, *between))
+def _softened(low: str, start: int, *, continuing: bool = False) -> bool:
+    """A softener stands between the act at ``start`` and the start of its clause or of the
+    means the request names; a clause of the act's own opens it afresh ("Work toward the
+    abolition of the death penalty and publish execution data"). ``continuing``: continuing
+    and considering recommendations, where an act counts only in a clause of its own and
+    "continue", "further" ... keep it at one remove too ("Continue to combat racism and adopt
+    effective national legislation", not "Continue efforts towards the ratification")."""
+    if _PROMOTED.search(low, max(0, start - 20), start):
+        return True
+    opened = 0 if continuing else max((m.end() for m in _MEANS.finditer(low, 0, start)), default=0)
+    soft = [m.start() for m in _SOFTENER.finditer(low, opened, start)]
+    if continuing:
+        soft = sorted(soft + [m.start() for m in _CONTINUING.finditer(low, 0, start)])
+    if not soft:
+        return False
+    # Only now the costlier search for a clause of the act's own after the last softener
+    # (the whole rest of the text is searched: the look-ahead for the verb must see past
+    # ``start``).
+    return not any(
+        soft[-1] < m.end() <= start for m in _act_clause().finditer(low, soft[-1])
+    )
 
 
 # Strength order for choosing a clustered paragraph's strongest part.
@@ -678,10 +676,11 @@ class Classifier:
             p.verdict, p.verdict_by = "endorsing", endorse[0].rule.id
             p.verdict_evidence = tuple(h.evidence() for h in endorse)
             return
-        cat25 = p.category in ("2", "3", "4", "5")
-        specific = self.specific.match(text, low, candidates=c_specific) if cat25 else []
+        # Category 1 (seek assistance, share) asks for no act of its own.
+        asks = p.category != "1"
+        specific = self.specific.match(text, low, candidates=c_specific) if asks else []
         if p.category in ("2", "3"):
-            specific = [h for h in specific if _own_clause(low, h.start)]
+            specific = [h for h in specific if not _softened(low, h.start, continuing=True)]
         else:
             # A specific act nested under a softener ("take steps towards the ratification of
             # ...", "expedite efforts to ratify", "and consider ratifying") is not asked for;

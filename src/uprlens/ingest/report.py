@@ -1306,7 +1306,9 @@ def _section_lines(pages: Sequence[str], first: int) -> list[tuple[str, int]]:
             lines.extend(
                 re.sub(r"([;.])\s*(?=\d{1,3}\.\d{1,3}\.\s*[A-Z])", "\\1\n", ln).split("\n")
             )
-        heading = _HEADING if any(_HEADING.match(ln) for ln in lines) else _HEADING_IN_TEXT
+        if not started:
+            own_line = any(_HEADING.match(ln) for ln in lines)
+            heading = _HEADING if own_line else _HEADING_IN_TEXT
         for ln in lines:
             if not started:
                 m = heading.match(ln)

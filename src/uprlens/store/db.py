@@ -344,7 +344,8 @@ class Store:
         )
         source_id = cur.lastrowid
         self._insert_recommendations(conn, source_id, batch)
-        kept, orphaned = self._put_back_answers(conn, source_id, answers)
+        paragraphs = {r.paragraph for r in batch.recommendations}
+        kept, orphaned = self._put_back_answers(conn, source_id, paragraphs, answers)
         paragraph_of = {r.id: r.paragraph for r in batch.recommendations}
         reworded = [k for k in changed if paragraph_of[k] in answers]
         status = "updated" if existing is not None else "added"
@@ -369,18 +370,13 @@ class Store:
     def _put_back_answers(
         conn: sqlite3.Connection,
         source_id: int | None,
+        present: set[str],
         answers: dict[str, tuple[str, str | None, str]],
     ) -> tuple[int, list[str]]:
-        """The addendum's answers on a freshly imported report: (paragraphs set, answers
-        naming paragraphs the report lacks)."""
+        """The addendum's answers on a freshly imported report whose paragraphs are
+        ``present``: (paragraphs set, answers naming paragraphs the report lacks)."""
         if not answers:
             return 0, []
-        present = {
-            r["paragraph"]
-            for r in conn.execute(
-                "SELECT paragraph FROM recommendations WHERE source_id=?", (source_id,)
-            )
-        }
         conn.executemany(
             "UPDATE recommendations SET position=?, position_qualifier=?, position_source=? "
             "WHERE source_id=? AND paragraph=?",
